@@ -1,0 +1,32 @@
+# kam: set-up and everyday tasks. Needs only the Rust toolchain (cargo).
+CARGO ?= cargo
+KAM_RELEASE := target/release/kam
+
+.PHONY: all build test demo sample-data bench clean
+
+all: build
+
+build:
+	$(CARGO) build --release --locked
+
+# Unit tests and end-to-end tests that run the built binary (one profile: dev).
+test:
+	$(CARGO) test --locked
+
+# The main job on the committed sample data.
+demo: build
+	@echo "== kam schema: how kam reads an ERP export with Chinese headers in GBK"
+	$(KAM_RELEASE) schema sample-data/orders_erp_gbk.csv --encoding gbk --format table
+	@echo
+	@echo "== kam abc: customers by sales (top 15 rows)"
+	$(KAM_RELEASE) abc sample-data/orders.csv --format table | head -n 18
+	@echo
+	@echo "== kam abc --by product --summary"
+	$(KAM_RELEASE) abc sample-data/orders.csv --by product --summary --format table
+
+# Re-create sample-data/ deterministically.
+sample-data: build
+	$(KAM_RELEASE) generate --orders 5000 --customers 300 --products 60 --seed 7 --out sample-data --erp-export
+
+clean:
+	$(CARGO) clean

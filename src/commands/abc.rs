@@ -1,0 +1,82 @@
+//! `kam abc`: Pareto / ABC split of customers, products or any column.
+
+use polars::prelude::*;
+
+use crate::cli::AbcArgs;
+use crate::config::Config;
+use crate::error::bad_input;
+use crate::input::{self, roles, InputOptions, Request};
+use crate::metrics::abc::{self, Thresholds};
+use crate::output;
+use crate::period::Period;
+
+/// The column to classify by, and the name column shown beside it.
+fn key_for(by: &str) -> (String, Option<&'static str>) {
+    match by {
+        "customer" | "customer_id" => ("customer_id".into(), Some("customer_name")),
+        "product" | "product_id" => ("product_id".into(), Some("product_name")),
+        other => (other.to_string(), None),
+    }
+}
+
+pub fn run(args: AbcArgs) -> anyhow::Result<()> {
+    let config = Config::load(args.input.config.as_deref())?;
+    let quiet = args.output.quiet;
+    let opts = InputOptions::new(&args.input, &config, "orders", quiet)?;
+    let thresholds = match args.thresholds.as_deref().or(config.abc.thresholds.as_deref()) {
+        Some(t) => Thresholds::parse(t)?,
+        None => Thresholds::default(),
+    };
+    let period = Period::from_args(&args.period)?;
+    let (key, name) = key_for(&args.by);
+    let key_role = roles::ORDERS.iter().find(|r| r.name == key).map(|r| r.name);
+    let mut required = vec!["amount"];
+    required.extend(key_role);
+    if period.is_bounded() {
+        required.push("order_date");
+    }
+    let request = Request {
+        table: "orders",
+        roles: roles::ORDERS,
+        required,
+        // order_date is read whenever the file has it, so a broken date is caught even without --from/--to.
+        optional: name.into_iter().chain(["order_date"]).collect(),
+        extra: if key_role.is_none() { vec![key.clone()] } else { vec![] },
+    };
+    let orders = input::load(&opts, &request)?;
+    let name = name.filter(|n| orders.get_column_index(n).is_some());
+    let lines = period.filter(orders.lazy(), "order_date");
+    let mut items = abc::items(lines, &key, name, &thresholds).collect()?;
+    if items.height() == 0 {
+        return Err(bad_input(format!("no order lines in the period {}", period.describe())));
+    }
+    let mut summary = abc::summary(items.clone().lazy()).collect()?;
+    if !quiet {
+        print_summary(&summary, &items, &key, &thresholds)?;
+    }
+    output::write(if args.summary { &mut summary } else { &mut items }, &args.output)
+}
+
+fn print_summary(summary: &DataFrame, items: &DataFrame, key: &str, t: &Thresholds) -> anyhow::Result<()> {
+    let what = key.trim_end_matches("_id");
+    output::eprint_table(
+        &format!("ABC by {what}: A = first {} of cumulative sales, B = next {}, C = the rest", percent(t.a), percent(t.b)),
+        summary,
+    );
+    match abc::pareto_check(items)? {
+        Some(p) => eprintln!(
+            "Pareto check: the top 20% of {what}s ({} of {}) hold {:.1}% of sales; 80% of sales is held by {} {what}s ({:.1}%).",
+            p.top_items,
+            p.items,
+            p.top_share * 100.0,
+            p.items_for_80,
+            p.items_for_80 as f64 * 100.0 / p.items as f64
+        ),
+        None => eprintln!("Pareto check: total sales are not positive, so shares are undefined."),
+    }
+    Ok(())
+}
+
+fn percent(d: rust_decimal::Decimal) -> String {
+    format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).normalize())
+}

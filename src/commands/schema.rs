@@ -1,0 +1,168 @@
+//! `kam schema`: show how kam reads a file — format, encoding, delimiter,
+//! columns with their roles and detected types, and the first problems.
+
+use polars::prelude::*;
+
+use crate::cli::{InputFormat, SchemaArgs, TableKind};
+use crate::config::Config;
+use crate::input::parse::{self, date_from_text, trimmed};
+use crate::input::roles::{self, Role};
+use crate::input::source::{self, Source};
+use crate::input::InputOptions;
+use crate::output;
+
+fn table_roles(kind: TableKind) -> (&'static str, &'static [Role]) {
+    match kind {
+        TableKind::Orders => ("orders", roles::ORDERS),
+        TableKind::Inventory => ("inventory", roles::INVENTORY),
+        TableKind::Receivables => ("receivables", roles::RECEIVABLES),
+        TableKind::Customers => ("customers", roles::CUSTOMERS),
+        TableKind::Plan => ("plan", roles::PLAN),
+    }
+}
+
+const ALL_TABLES: [TableKind; 5] =
+    [TableKind::Orders, TableKind::Inventory, TableKind::Receivables, TableKind::Customers, TableKind::Plan];
+
+/// The table whose required roles the headers cover best (then most roles found).
+fn guess_table(headers: &[String], config: &Config) -> TableKind {
+    *ALL_TABLES
+        .iter()
+        .max_by_key(|&&kind| {
+            let (name, table) = table_roles(kind);
+            let (found, missing) = roles::resolve(table, headers, &config.columns_for(name));
+            let required = table.iter().filter(|r| r.required).count();
+            // Share of required roles found, in per mille, then the number of roles found.
+            ((required - missing.len()) * 1000 / required.max(1), found.len())
+        })
+        .expect("tables")
+}
+
+pub fn run(args: SchemaArgs) -> anyhow::Result<()> {
+    let config = Config::load(args.input.config.as_deref())?;
+    for location in source::expand(&args.input.inputs)? {
+        let first = InputOptions::new(&args.input, &config, "orders", true)?;
+        let source = Source::open(&location, &first.read)?;
+        let kind = args.table.unwrap_or_else(|| guess_table(&source.headers, &config));
+        let (table_name, table) = table_roles(kind);
+        let opts = InputOptions::new(&args.input, &config, table_name, true)?;
+        let (found, missing) = roles::resolve(table, &source.headers, &opts.columns);
+        let raw = source.read_columns(&(0..source.headers.len()).collect::<Vec<_>>())?;
+        describe_source(&source, table_name, raw.height(), &missing);
+        let mut columns = describe_columns(&source, &raw, &found, table, &opts)?;
+        output::write(&mut columns, &args.output)?;
+    }
+    Ok(())
+}
+
+fn describe_source(source: &Source, table: &str, rows: usize, missing: &[Role]) {
+    eprintln!("file:      {}", source.name);
+    let format = match source.format {
+        InputFormat::Csv | InputFormat::Tsv => "csv",
+        InputFormat::Parquet => "parquet",
+        InputFormat::Ndjson => "ndjson",
+    };
+    eprintln!("format:    {format}");
+    if let Some(c) = source.csv() {
+        let delimiter = if c.delimiter == b'\t' { "tab".to_string() } else { (c.delimiter as char).to_string() };
+        let how = if c.delimiter_detected { "detected" } else { "given" };
+        eprintln!("encoding:  {}", c.encoding);
+        eprintln!("delimiter: '{delimiter}' ({how})");
+    }
+    eprintln!("rows:      {rows}");
+    eprintln!("table:     {table}");
+    for role in missing {
+        eprintln!(
+            "missing:   {} (required; map it with --col {}=HEADER)",
+            role.name, role.name
+        );
+    }
+}
+
+/// One row per column: header, role, detected type, filled values, an example, the first problem.
+fn describe_columns(
+    source: &Source,
+    raw: &DataFrame,
+    found: &[(Role, String)],
+    table: &[Role],
+    opts: &InputOptions,
+) -> anyhow::Result<DataFrame> {
+    let mut headers = Vec::new();
+    let mut role_names = Vec::new();
+    let mut types = Vec::new();
+    let mut filled = Vec::new();
+    let mut examples = Vec::new();
+    let mut problems = Vec::new();
+    for (i, header) in source.headers.iter().enumerate() {
+        let column = raw.columns()[i].clone();
+        let mapped = found.iter().find(|(_, h)| h == header).map(|(r, _)| *r);
+        let stats = column_stats(&column)?;
+        headers.push(header.clone());
+        role_names.push(mapped.map_or(String::new(), |r| r.name.to_string()));
+        types.push(stats.0);
+        filled.push(stats.1);
+        examples.push(stats.2);
+        problems.push(match mapped {
+            Some(role) => first_problem(&column, role, table, opts)?,
+            None => String::new(),
+        });
+    }
+    Ok(df!(
+        "column" => headers,
+        "role" => role_names,
+        "type" => types,
+        "filled" => filled,
+        "example" => examples,
+        "first_problem" => problems,
+    )?)
+}
+
+/// (detected type, number of non-empty values, first non-empty value)
+fn column_stats(column: &Column) -> anyhow::Result<(String, u32, String)> {
+    if column.dtype() != &DataType::String {
+        let filled = (column.len() - column.null_count()) as u32;
+        let example = column.drop_nulls().get(0).map(|v| output::cell_text(&v, 4)).unwrap_or_default();
+        return Ok((column.dtype().to_string(), filled, example));
+    }
+    let text = trimmed(col("v"));
+    let frame = DataFrame::new(column.len(), vec![column.clone().with_name("v".into())])?;
+    let stats = frame
+        .lazy()
+        .select([
+            text.clone().is_not_null().sum().cast(DataType::UInt32).alias("filled"),
+            date_from_text(text.clone(), None).is_not_null().sum().cast(DataType::UInt32).alias("dates"),
+            text.clone()
+                .str()
+                .replace_all(lit(","), lit(""), true)
+                .cast(DataType::Float64)
+                .is_not_null()
+                .sum()
+                .cast(DataType::UInt32)
+                .alias("numbers"),
+            text.drop_nulls().first().alias("example"),
+        ])
+        .collect()?;
+    let get = |c: &str| stats.column(c).ok().and_then(|c| c.u32().ok()?.get(0)).unwrap_or(0);
+    let (filled, dates, numbers) = (get("filled"), get("dates"), get("numbers"));
+    let kind = match filled {
+        0 => "empty",
+        n if dates == n => "date",
+        n if numbers == n => "number",
+        _ => "text",
+    };
+    let example = stats.column("example")?.str()?.get(0).unwrap_or("").to_string();
+    Ok((kind.to_string(), filled, example))
+}
+
+fn first_problem(column: &Column, role: Role, table: &[Role], opts: &InputOptions) -> anyhow::Result<String> {
+    let frame = DataFrame::new(column.len(), vec![column.clone().with_name(role.name.into())])?;
+    let required: Vec<&str> = table.iter().filter(|r| r.required).map(|r| r.name).collect();
+    Ok(match parse::parse(&frame, &[role], &required, &opts.parse) {
+        Ok(p) => p
+            .problems
+            .first()
+            .map(|p| format!("row {}: {} ({} rows)", p.index + 1, p.reason, p.count))
+            .unwrap_or_default(),
+        Err((_, message)) => message,
+    })
+}

@@ -1,0 +1,106 @@
+//! `kam.toml`: column mappings and input defaults kept next to the data.
+//!
+//! ```toml
+//! [input]
+//! delimiter = ";"
+//! encoding = "gbk"
+//! money_scale = 2
+//! date_format = "%d.%m.%Y"
+//!
+//! [columns]            # role = header, for every table
+//! amount = "金额"
+//!
+//! [columns.inventory]  # only for the inventory table
+//! value = "库存金额"
+//!
+//! [abc]
+//! thresholds = "0.75,0.20"
+//! ```
+//! Options on the command line win over the file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+use crate::error::bad_input;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub input: InputConfig,
+    #[serde(default)]
+    pub columns: HashMap<String, toml::Value>,
+    #[serde(default)]
+    pub abc: AbcConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputConfig {
+    pub delimiter: Option<String>,
+    pub encoding: Option<String>,
+    pub money_scale: Option<usize>,
+    pub date_format: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AbcConfig {
+    pub thresholds: Option<String>,
+}
+
+impl Config {
+    /// Load `--config FILE`, or `kam.toml` in the current directory if it exists.
+    pub fn load(explicit: Option<&Path>) -> anyhow::Result<Config> {
+        let path: PathBuf = match explicit {
+            Some(p) => p.to_path_buf(),
+            None if Path::new("kam.toml").exists() => PathBuf::from("kam.toml"),
+            None => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        toml::from_str(&text)
+            .map_err(|e| bad_input(format!("{}: invalid configuration: {e}", path.display())))
+    }
+
+    /// Column mappings (role -> header) for one table: `[columns]` entries that are
+    /// strings, overridden by those in `[columns.<table>]`.
+    pub fn columns_for(&self, table: &str) -> HashMap<String, String> {
+        let mut map: HashMap<String, String> = self
+            .columns
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect();
+        if let Some(toml::Value::Table(t)) = self.columns.get(table) {
+            for (k, v) in t {
+                if let Some(s) = v.as_str() {
+                    map.insert(k.clone(), s.to_string());
+                }
+            }
+        }
+        map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_specific_columns_override_global_ones() {
+        let cfg: Config = toml::from_str(
+            "[columns]\namount = \"金额\"\ncost = \"成本\"\n[columns.inventory]\namount = \"x\"\nvalue = \"库存金额\"\n",
+        )
+        .unwrap();
+        let orders = cfg.columns_for("orders");
+        assert_eq!(orders["amount"], "金额");
+        assert!(!orders.contains_key("value"));
+        let inv = cfg.columns_for("inventory");
+        assert_eq!(inv["amount"], "x");
+        assert_eq!(inv["value"], "库存金额");
+        assert_eq!(inv["cost"], "成本");
+    }
+}

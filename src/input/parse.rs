@@ -1,0 +1,314 @@
+//! Turning raw columns into typed ones, and saying exactly what is wrong when
+//! a value cannot be read.
+//!
+//! Everything is a polars expression: each role gets a value expression and a
+//! "bad" flag expression; one pass computes both for every row.
+
+use polars::prelude::*;
+use rust_decimal::Decimal;
+
+use super::roles::{Kind, Role};
+
+pub struct ParseSettings {
+    /// Decimal places kept for money; values with more are rejected, never rounded.
+    pub money_scale: usize,
+    /// A forced chrono date format; otherwise ISO, 2024/3/5 and 20240305 are read.
+    pub date_format: Option<String>,
+}
+
+/// The first unreadable value of one column, and how many there are.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub role: &'static str,
+    /// Index of the first bad row in the frame (0-based).
+    pub index: usize,
+    pub value: String,
+    pub count: usize,
+    pub reason: String,
+}
+
+pub struct Parsed {
+    /// Typed columns named by role.
+    pub frame: DataFrame,
+    /// Problems by column, in the roles' order.
+    pub problems: Vec<Problem>,
+    /// True where any column of the row is bad.
+    pub bad_rows: BooleanChunked,
+}
+
+/// The money type: exact decimal with `scale` places.
+pub fn money_type(scale: usize) -> DataType {
+    DataType::Decimal(38, scale)
+}
+
+fn bad_name(role: &str) -> String {
+    format!("__bad_{role}")
+}
+
+/// Text with surrounding space removed; empty text is null.
+pub(crate) fn trimmed(raw: Expr) -> Expr {
+    let t = raw.str().strip_chars(lit(NULL));
+    when(t.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(t)
+}
+
+/// Dates as ISO, 2024/3/5, 2024.3.5, 2024年3月5日 or 20240305, with an optional time part.
+pub(crate) fn date_from_text(text: Expr, format: Option<&str>) -> Expr {
+    let options = |f: &str| StrptimeOptions {
+        format: Some(f.into()),
+        strict: false,
+        exact: true,
+        cache: true,
+    };
+    if let Some(f) = format {
+        return text.str().to_date(options(f));
+    }
+    text.str()
+        .replace(lit(r"[ T]\d{1,2}:\d{2}.*$"), lit(""), false)
+        .str()
+        .replace_all(lit(r"[/.年月]"), lit("-"), false)
+        .str()
+        .replace(lit("日$"), lit(""), false)
+        .str()
+        .replace(lit(r"^(\d{4})(\d{2})(\d{2})$"), lit("$1-$2-$3"), false)
+        .str()
+        .to_date(options("%Y-%m-%d"))
+}
+
+/// The money pattern after currency signs and spaces are removed: optional sign,
+/// digits with optional correct thousands groups, at most `scale` decimals.
+fn money_pattern(scale: usize) -> String {
+    if scale == 0 {
+        r"^[+-]?(\d{1,3}(,\d{3})+|\d+)$".to_string()
+    } else {
+        format!(r"^[+-]?(\d{{1,3}}(,\d{{3}})+|\d+)(\.\d{{1,{scale}}})?$")
+    }
+}
+
+/// Strip currency signs, spaces and a leading '+', and turn (12.50) into -12.50.
+fn money_text(text: Expr) -> Expr {
+    text.str()
+        .replace_all(lit(r"[¥￥$€£\s]|RMB|CNY|元"), lit(""), false)
+        .str()
+        .replace(lit(r"^\((.*)\)$"), lit("-$1"), false)
+        .str()
+        .replace(lit(r"^\+"), lit(""), false)
+}
+
+/// Value and bad-flag expressions for one role whose raw column has type `dtype`.
+fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings) -> Result<(Expr, Expr), String> {
+    let raw = col(role.name);
+    let text = trimmed(raw.clone());
+    let present = || text.clone().is_not_null();
+    let (value, bad) = match (role.kind, dtype) {
+        (Kind::Text, DataType::String) => (text.clone(), lit(false)),
+        (Kind::Text, _) => (raw.clone().cast(DataType::String), lit(false)),
+
+        (Kind::Date, DataType::String) => {
+            let v = date_from_text(text.clone(), s.date_format.as_deref());
+            (v.clone(), present().and(v.is_null()))
+        }
+        (Kind::Date, DataType::Date) => (raw.clone(), lit(false)),
+        (Kind::Date, DataType::Datetime(_, _)) => (raw.clone().cast(DataType::Date), lit(false)),
+
+        (Kind::Money, DataType::String) => {
+            let cleaned = money_text(text.clone());
+            let valid = cleaned.clone().str().contains(lit(money_pattern(s.money_scale)), true);
+            let digits = cleaned.str().replace_all(lit(","), lit(""), true);
+            let v = when(valid.clone())
+                .then(digits)
+                .otherwise(lit(NULL).cast(DataType::String))
+                .cast(money_type(s.money_scale));
+            (v, present().and(valid.not().fill_null(lit(true))))
+        }
+        (Kind::Money, DataType::Float32 | DataType::Float64) => {
+            // Floats cannot hold cents exactly: round to the money scale, once, here.
+            let finite = raw.clone().is_finite();
+            let v = raw.clone().round(s.money_scale as u32, RoundMode::HalfToEven).cast(money_type(s.money_scale));
+            (v, raw.clone().is_not_null().and(finite.not()))
+        }
+        (Kind::Money, dt) if dt.is_integer() || dt.is_decimal() => {
+            (raw.clone().cast(money_type(s.money_scale)), lit(false))
+        }
+
+        (Kind::Number, DataType::String) => {
+            let v = text.clone().str().replace_all(lit(","), lit(""), true).cast(DataType::Float64);
+            (v.clone(), present().and(v.is_finite().not().fill_null(lit(true))))
+        }
+        (Kind::Number, dt) if dt.is_primitive_numeric() || dt.is_decimal() => {
+            let v = raw.clone().cast(DataType::Float64);
+            (v.clone(), v.is_finite().not().fill_null(lit(false)))
+        }
+        (_, DataType::Null) => (lit(NULL).cast(role_type(role.kind, s)), lit(false)),
+        (kind, dt) => return Err(format!("is of type {dt}, which cannot hold {}", kind_words(kind))),
+    };
+    let mut bad = bad;
+    if role.non_negative {
+        bad = bad.or(value.clone().lt(lit(0)).fill_null(lit(false)));
+    }
+    if required {
+        bad = bad.or(value.clone().is_null());
+    }
+    Ok((value.alias(role.name), bad.alias(bad_name(role.name))))
+}
+
+pub fn role_type(kind: Kind, s: &ParseSettings) -> DataType {
+    match kind {
+        Kind::Text => DataType::String,
+        Kind::Date => DataType::Date,
+        Kind::Money => money_type(s.money_scale),
+        Kind::Number => DataType::Float64,
+    }
+}
+
+fn kind_words(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text => "text",
+        Kind::Date => "a date",
+        Kind::Money => "an amount of money",
+        Kind::Number => "a number",
+    }
+}
+
+/// Parse `raw` (columns named by role) into typed columns.
+/// `required` roles must have a value on every row.
+pub fn parse(raw: &DataFrame, roles: &[Role], required: &[&str], s: &ParseSettings) -> Result<Parsed, (Role, String)> {
+    let mut exprs = Vec::new();
+    for role in roles {
+        let dtype = raw.column(role.name).map_err(|e| (*role, e.to_string()))?.dtype().clone();
+        let (value, bad) = typed(role, &dtype, required.contains(&role.name), s).map_err(|m| (*role, m))?;
+        exprs.push(value);
+        exprs.push(bad);
+    }
+    let mut frame = raw.clone().lazy().select(exprs).collect().map_err(|e| (roles[0], e.to_string()))?;
+    let mut problems = Vec::new();
+    let mut bad_rows = BooleanChunked::full("bad".into(), false, frame.height());
+    for role in roles {
+        let flags = frame.column(&bad_name(role.name)).and_then(|c| c.bool().cloned()).map_err(|e| (*role, e.to_string()))?;
+        let count = flags.sum().unwrap_or(0) as usize;
+        if count > 0 {
+            let index = flags.iter().position(|b| b == Some(true)).unwrap_or(0);
+            let value = raw_text(raw, role.name, index);
+            let reason = explain(role, &value, required.contains(&role.name), s);
+            problems.push(Problem { role: role.name, index, value, count, reason });
+            bad_rows = &bad_rows | &flags;
+        }
+        let _ = frame.drop_in_place(&bad_name(role.name));
+    }
+    Ok(Parsed { frame, problems, bad_rows })
+}
+
+fn raw_text(raw: &DataFrame, name: &str, index: usize) -> String {
+    match raw.column(name).and_then(|c| c.get(index)) {
+        Ok(AnyValue::Null) | Err(_) => String::new(),
+        Ok(v) => v.get_str().map_or_else(|| v.to_string(), str::to_string),
+    }
+}
+
+/// Say in plain words why `value` is not acceptable for `role`, and how to fix it.
+pub fn explain(role: &Role, value: &str, required: bool, s: &ParseSettings) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        return if required {
+            format!("{} is empty; every row needs one", role.name)
+        } else {
+            format!("cannot read '{value}'")
+        };
+    }
+    match role.kind {
+        Kind::Date => format!(
+            "cannot read '{value}' as a date: expected a real calendar date like 2024-03-05, 2024/3/5 or 20240305{}",
+            match &s.date_format {
+                Some(f) => format!(" (or the format {f} given by --date-format)"),
+                None => "; use --date-format to force another format, e.g. --date-format %d.%m.%Y".to_string(),
+            }
+        ),
+        Kind::Money => explain_money(role, value, s.money_scale),
+        Kind::Number if role.non_negative && v.parse::<f64>().is_ok_and(|x| x < 0.0) => {
+            format!("{} cannot be negative here ('{value}'): correct the row or leave it out", role.name)
+        }
+        Kind::Number => format!("cannot read '{value}' as a finite number (expected e.g. 12 or 3.5)"),
+        Kind::Text => format!("cannot read '{value}'"),
+    }
+}
+
+fn explain_money(role: &Role, value: &str, scale: usize) -> String {
+    if value.contains(',') && value.rfind(',') > value.rfind('.') && value.contains('.') {
+        return format!(
+            "cannot read '{value}' as money: it looks like ',' is the decimal separator and '.' groups thousands; \
+             export with '.' as the decimal point"
+        );
+    }
+    let cleaned: String = value
+        .trim()
+        .trim_start_matches(['¥', '￥', '$', '€', '£'])
+        .chars()
+        .filter(|c| *c != ',' && !c.is_whitespace())
+        .collect();
+    if let Ok(d) = cleaned.parse::<Decimal>() {
+        if d.is_sign_negative() && role.non_negative {
+            return format!("{} cannot be negative here ('{value}'): correct the row or leave it out", role.name);
+        }
+        if d.scale() as usize > scale {
+            return format!(
+                "'{value}' has {} decimal places but money is kept to {scale}: it is never rounded silently. \
+                 Round it in the export, or pass --money-scale {}",
+                d.scale(),
+                d.scale()
+            );
+        }
+    }
+    format!("cannot read '{value}' as an amount of money (expected e.g. 1234.50, -12.00, 1,234.50 or ¥1,234.50)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::roles::ORDERS;
+
+    fn role(name: &str) -> Role {
+        *ORDERS.iter().find(|r| r.name == name).unwrap()
+    }
+
+    fn settings() -> ParseSettings {
+        ParseSettings { money_scale: 2, date_format: None }
+    }
+
+    #[test]
+    fn money_is_exact_and_accepts_erp_notations() {
+        let raw = df!("amount" => &["1,234.50", "¥12", "(7.25)", " -0.10 ", "+3.5", "RMB 1,000,000.01"]).unwrap();
+        let p = parse(&raw, &[role("amount")], &["amount"], &settings()).unwrap();
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        let texts: Vec<String> = p.frame.column("amount").unwrap().as_materialized_series()
+            .iter().map(|v| v.to_string()).collect();
+        assert_eq!(texts, ["1234.50", "12.00", "-7.25", "-0.10", "3.50", "1000000.01"]);
+    }
+
+    #[test]
+    fn bad_money_is_reported_with_its_row_and_reason() {
+        let raw = df!("amount" => &["1.00", "12.345", "1.234,56", "abc"]).unwrap();
+        let p = parse(&raw, &[role("amount")], &["amount"], &settings()).unwrap();
+        let problem = &p.problems[0];
+        assert_eq!((problem.index, problem.count), (1, 3));
+        assert!(problem.reason.contains("3 decimal places"), "{}", problem.reason);
+        assert!(explain(&role("amount"), "1.234,56", true, &settings()).contains("decimal separator"));
+        assert_eq!(p.bad_rows.iter().map(|b| b.unwrap()).collect::<Vec<_>>(), [false, true, true, true]);
+    }
+
+    #[test]
+    fn dates_in_common_formats_and_impossible_dates() {
+        let raw = df!("order_date" => &["2024-03-05", "2024/3/5", "20240305", "2024-03-05 10:11:12", "2024年3月5日", "2024-02-30"]).unwrap();
+        let p = parse(&raw, &[role("order_date")], &[], &settings()).unwrap();
+        let dates = p.frame.column("order_date").unwrap().as_materialized_series().iter()
+            .map(|v| v.to_string()).collect::<Vec<_>>();
+        assert_eq!(&dates[..5], ["2024-03-05"; 5]);
+        assert_eq!((p.problems[0].index, p.problems[0].value.as_str()), (5, "2024-02-30"));
+    }
+
+    #[test]
+    fn empty_required_values_are_problems() {
+        let raw = df!("customer_id" => &[Some("C1"), Some("  "), None]).unwrap();
+        let p = parse(&raw, &[role("customer_id")], &["customer_id"], &settings()).unwrap();
+        assert_eq!((p.problems[0].index, p.problems[0].count), (1, 2));
+        assert!(p.problems[0].reason.contains("empty"));
+    }
+}

@@ -1,0 +1,404 @@
+//! Finding input files and reading them into raw frames.
+//!
+//! CSV is decoded (UTF-8 with or without BOM, or GBK on request), its delimiter
+//! sniffed, and read with every column as text: typing happens in `parse`, where
+//! a bad value can be reported with its row. Parquet and NDJSON keep their types.
+
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use polars::prelude::*;
+
+use crate::cli::{Encoding, InputFormat};
+use crate::error::bad_input;
+
+/// Where a source's bytes come from.
+#[derive(Debug, Clone)]
+pub enum Location {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Location {
+    pub fn display_name(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Stdin => "<stdin>".to_string(),
+        }
+    }
+}
+
+/// Expand paths, globs and `-` into concrete locations, in a stable order.
+pub fn expand(inputs: &[String]) -> anyhow::Result<Vec<Location>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input == "-" {
+            out.push(Location::Stdin);
+        } else if input.contains(['*', '?', '[']) {
+            let mut matched: Vec<PathBuf> = glob::glob(input)
+                .map_err(|e| bad_input(format!("bad glob pattern '{input}': {e}")))?
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect();
+            if matched.is_empty() {
+                return Err(bad_input(format!("no file matches '{input}'")));
+            }
+            matched.sort();
+            out.extend(matched.into_iter().map(Location::File));
+        } else {
+            let path = PathBuf::from(input);
+            if !path.is_file() {
+                return Err(bad_input(format!("{input}: no such file")));
+            }
+            out.push(Location::File(path));
+        }
+    }
+    if out.iter().filter(|l| matches!(l, Location::Stdin)).count() > 1 {
+        return Err(bad_input("'-' (stdin) can be given only once"));
+    }
+    Ok(out)
+}
+
+/// The format of a location: explicit option, else the file extension, else CSV.
+pub fn format_of(location: &Location, explicit: Option<InputFormat>) -> InputFormat {
+    if let Some(f) = explicit {
+        return f;
+    }
+    let Location::File(path) = location else { return InputFormat::Csv };
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "parquet" | "pq" => InputFormat::Parquet,
+        "ndjson" | "jsonl" | "json" => InputFormat::Ndjson,
+        "tsv" | "tab" => InputFormat::Tsv,
+        _ => InputFormat::Csv,
+    }
+}
+
+/// What is known about a CSV source once it is decoded.
+pub struct CsvText {
+    /// The whole file as UTF-8, BOM removed.
+    pub text: Vec<u8>,
+    pub delimiter: u8,
+    pub delimiter_detected: bool,
+    pub encoding: &'static str,
+}
+
+/// An opened source: its name, headers, and a way to read chosen columns.
+pub struct Source {
+    pub name: String,
+    pub format: InputFormat,
+    pub headers: Vec<String>,
+    body: Body,
+}
+
+enum Body {
+    Csv(CsvText),
+    Parquet(ParquetBody),
+    Frame(DataFrame),
+}
+
+enum ParquetBody {
+    Path(PathBuf),
+    Bytes(Vec<u8>),
+}
+
+pub struct ReadSettings {
+    pub format: Option<InputFormat>,
+    pub delimiter: Option<u8>,
+    pub encoding: Encoding,
+}
+
+impl Source {
+    pub fn open(location: &Location, settings: &ReadSettings) -> anyhow::Result<Source> {
+        let name = location.display_name();
+        let format = format_of(location, settings.format);
+        let body = match (format, location) {
+            (InputFormat::Parquet, Location::File(p)) => Body::Parquet(ParquetBody::Path(p.clone())),
+            (InputFormat::Parquet, Location::Stdin) => Body::Parquet(ParquetBody::Bytes(read_all(location)?)),
+            (InputFormat::Ndjson, _) => Body::Frame(read_ndjson(&name, read_all(location)?)?),
+            (InputFormat::Csv | InputFormat::Tsv, _) => {
+                let bytes = read_all(location)?;
+                let text = decode(&name, bytes, settings.encoding)?;
+                let delimiter = match (settings.delimiter, format) {
+                    (Some(d), _) => Some(d),
+                    (None, InputFormat::Tsv) => Some(b'\t'),
+                    _ => None,
+                };
+                Body::Csv(csv_text(&name, text.0, text.1, delimiter)?)
+            }
+        };
+        let headers = match &body {
+            Body::Csv(c) => csv_headers(&name, c)?,
+            Body::Parquet(p) => parquet_schema(&name, p)?.iter_names().map(|n| n.to_string()).collect(),
+            Body::Frame(df) => df.get_column_names().iter().map(|n| n.to_string()).collect(),
+        };
+        Ok(Source { name, format, headers, body })
+    }
+
+    pub fn csv(&self) -> Option<&CsvText> {
+        match &self.body {
+            Body::Csv(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Read the columns at these header positions, in this order.
+    pub fn read_columns(&self, positions: &[usize]) -> anyhow::Result<DataFrame> {
+        let names: Vec<PlSmallStr> = positions.iter().map(|&i| self.headers[i].as_str().into()).collect();
+        match &self.body {
+            Body::Csv(c) => read_csv_columns(&self.name, c, positions, self.headers.len()),
+            Body::Parquet(p) => {
+                let lf = match p {
+                    ParquetBody::Path(path) => LazyFrame::scan_parquet(
+                        PlRefPath::new(path.to_string_lossy().to_string()),
+                        ScanArgsParquet::default(),
+                    )?,
+                    ParquetBody::Bytes(b) => ParquetReader::new(Cursor::new(b.clone())).finish()?.lazy(),
+                };
+                let exprs: Vec<Expr> = names.iter().map(|n| col(n.clone())).collect();
+                lf.select(exprs)
+                    .collect()
+                    .map_err(|e| bad_input(format!("{}: cannot read Parquet: {e}", self.name)))
+            }
+            Body::Frame(df) => Ok(df.select(names)?),
+        }
+    }
+}
+
+fn read_all(location: &Location) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    match location {
+        Location::File(p) => {
+            bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+        }
+        Location::Stdin => {
+            std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read stdin")?;
+        }
+    }
+    Ok(bytes)
+}
+
+fn read_ndjson(name: &str, bytes: Vec<u8>) -> anyhow::Result<DataFrame> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(bad_input(format!("{name}: the file is empty: expected one JSON object per line")));
+    }
+    JsonReader::new(Cursor::new(bytes))
+        .with_json_format(JsonFormat::JsonLines)
+        .finish()
+        .map_err(|e| bad_input(format!("{name}: cannot read NDJSON: {e}")))
+}
+
+fn parquet_schema(name: &str, body: &ParquetBody) -> anyhow::Result<Schema> {
+    let schema = match body {
+        ParquetBody::Path(p) => {
+            let file = std::fs::File::open(p).with_context(|| format!("cannot open {name}"))?;
+            ParquetReader::new(file).schema()
+        }
+        ParquetBody::Bytes(b) => ParquetReader::new(Cursor::new(b.clone())).schema(),
+    }
+    .map_err(|e| bad_input(format!("{name}: not a readable Parquet file: {e}")))?;
+    Ok(Schema::from_arrow_schema(&schema))
+}
+
+/// Decode CSV bytes to UTF-8 text, removing a BOM. Returns the text and the encoding seen.
+pub fn decode(name: &str, bytes: Vec<u8>, encoding: Encoding) -> anyhow::Result<(Vec<u8>, &'static str)> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(bad_input(format!(
+            "{name}: the file is UTF-16; save it as UTF-8 (or convert it: iconv -f utf-16 -t utf-8)"
+        )));
+    }
+    if encoding == Encoding::Gbk {
+        let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
+        if had_errors {
+            let line = text.split('\u{FFFD}').next().map_or(0, |s| s.matches('\n').count()) + 1;
+            return Err(bad_input(format!(
+                "{name}: line {line} is not valid GBK/GB18030 text; check the file's encoding (--encoding utf8?)"
+            )));
+        }
+        let text = text.trim_start_matches('\u{feff}');
+        return Ok((text.as_bytes().to_vec(), "gbk"));
+    }
+    let (bytes, encoding_name) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => (rest.to_vec(), "utf-8 (BOM)"),
+        None => (bytes, "utf-8"),
+    };
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        let at = e.valid_up_to();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let gbk_reads = !encoding_rs::GB18030.decode_without_bom_handling(&bytes).1;
+        let hint = if gbk_reads {
+            "It reads cleanly as GBK, common in Chinese ERP exports: pass --encoding gbk (or convert: iconv -f gbk -t utf-8)"
+        } else {
+            "Save the export as UTF-8, or pass --encoding gbk for GBK files"
+        };
+        return Err(bad_input(format!(
+            "{name}: line {line} is not valid UTF-8 (byte {at}). {hint}"
+        )));
+    }
+    Ok((bytes, encoding_name))
+}
+
+/// Parse a `--delimiter` value: one character, or `tab` / `\t`.
+pub fn parse_delimiter(s: &str) -> anyhow::Result<u8> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(bad_input(format!("--delimiter takes one ASCII character or 'tab', not '{s}'"))),
+    }
+}
+
+fn csv_text(name: &str, text: Vec<u8>, encoding: &'static str, delimiter: Option<u8>) -> anyhow::Result<CsvText> {
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(bad_input(format!(
+            "{name}: the file is empty: expected a header line naming the columns \
+             (e.g. order_date,customer_id,product_id,amount) and data rows below it"
+        )));
+    }
+    let (delimiter, delimiter_detected) = match delimiter {
+        Some(d) => (d, false),
+        None => (sniff_delimiter(&text), true),
+    };
+    Ok(CsvText { text, delimiter, delimiter_detected, encoding })
+}
+
+const DELIMITER_CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
+
+/// Count a byte outside double quotes in one line.
+fn count_unquoted(line: &[u8], byte: u8) -> usize {
+    let mut in_quotes = false;
+    let mut n = 0;
+    for &b in line {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == byte && !in_quotes {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Pick the candidate that appears in the header and the same number of times
+/// on most of the first lines; ',' when nothing fits (a one-column file).
+pub fn sniff_delimiter(text: &[u8]) -> u8 {
+    let lines: Vec<&[u8]> = text
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .take(50)
+        .collect();
+    let Some(header) = lines.first() else { return b',' };
+    DELIMITER_CANDIDATES
+        .iter()
+        .map(|&d| {
+            let in_header = count_unquoted(header, d);
+            let consistent = lines.iter().filter(|l| count_unquoted(l, d) == in_header).count();
+            (d, in_header, consistent)
+        })
+        .filter(|&(_, in_header, _)| in_header > 0)
+        .max_by_key(|&(d, in_header, consistent)| {
+            // Prefer consistency, then more fields, then the candidate order.
+            let rank = DELIMITER_CANDIDATES.len() - DELIMITER_CANDIDATES.iter().position(|&c| c == d).unwrap();
+            (consistent, in_header, rank)
+        })
+        .map_or(b',', |(d, _, _)| d)
+}
+
+fn csv_reader(c: &CsvText, has_headers: bool) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(c.delimiter)
+        .has_headers(has_headers)
+        .flexible(true)
+        .from_reader(&c.text[..])
+}
+
+fn csv_headers(name: &str, c: &CsvText) -> anyhow::Result<Vec<String>> {
+    let mut reader = csv_reader(c, false);
+    let mut record = csv::StringRecord::new();
+    reader
+        .read_record(&mut record)
+        .map_err(|e| bad_input(format!("{name}: cannot read the header line: {e}")))?;
+    Ok(record.iter().map(|h| h.trim().to_string()).collect())
+}
+
+/// The 1-based line on which data row `row` (1-based, header excluded) starts.
+pub fn line_of_row(c: &CsvText, row: usize) -> Option<u64> {
+    let mut reader = csv_reader(c, true);
+    let mut record = csv::ByteRecord::new();
+    for _ in 0..row {
+        if !reader.read_byte_record(&mut record).ok()? {
+            return None;
+        }
+    }
+    record.position().map(|p| p.line())
+}
+
+/// Find the first data row whose field count differs from the header's.
+fn ragged_row(c: &CsvText, width: usize) -> Option<(usize, u64, usize)> {
+    let mut reader = csv_reader(c, true);
+    let mut record = csv::ByteRecord::new();
+    let mut row = 0;
+    while reader.read_byte_record(&mut record).ok()? {
+        row += 1;
+        if record.len() != width {
+            return Some((row, record.position().map_or(0, |p| p.line()), record.len()));
+        }
+    }
+    None
+}
+
+fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], width: usize) -> anyhow::Result<DataFrame> {
+    let parse = CsvParseOptions::default()
+        .with_separator(c.delimiter)
+        .with_quote_char(Some(b'"'))
+        .with_missing_is_null(true);
+    let result = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .with_projection(Some(Arc::new(positions.to_vec())))
+        .with_parse_options(parse)
+        .into_reader_with_file_handle(Cursor::new(&c.text[..]))
+        .finish();
+    match result {
+        Ok(df) => Ok(df),
+        Err(e) => match ragged_row(c, width) {
+            Some((row, line, fields)) => Err(bad_input(format!(
+                "{name}: row {row} (line {line}) has {fields} fields but the header has {width}; \
+                 check the delimiter ('{}') and the quoting of that line",
+                c.delimiter as char
+            ))),
+            None => Err(bad_input(format!("{name}: cannot read CSV: {e}"))),
+        },
+    }
+}
+
+/// Whether a path names a Parquet file by extension (used by writers too).
+pub fn is_parquet_path(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("parquet" | "pq"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_common_delimiters() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,5;2;3\n"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
+        assert_eq!(sniff_delimiter(b"a|b\n\"x|y\"|2\n"), b'|');
+        assert_eq!(sniff_delimiter(b"single\n1\n"), b',');
+    }
+
+    #[test]
+    fn bom_is_removed_and_gbk_is_suggested() {
+        let (text, enc) = decode("f.csv", b"\xEF\xBB\xBFa,b\n".to_vec(), Encoding::Utf8).unwrap();
+        assert_eq!(text, b"a,b\n");
+        assert_eq!(enc, "utf-8 (BOM)");
+        let (gbk, _, _) = encoding_rs::GBK.encode("客户,金额\nC1,5\n");
+        let err = decode("f.csv", gbk.to_vec(), Encoding::Utf8).unwrap_err().to_string();
+        assert!(err.contains("line 1") && err.contains("--encoding gbk"), "{err}");
+        let (text, _) = decode("f.csv", gbk.to_vec(), Encoding::Gbk).unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), "客户,金额\nC1,5\n");
+    }
+}

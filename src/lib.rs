@@ -1,0 +1,14 @@
+//! kam: key-account management analytics for ERP exports.
+//!
+//! Layout: `input` reads and validates files into typed polars frames,
+//! `metrics` are pure LazyFrame -> LazyFrame computations, `output` writes
+//! frames in the requested format, `commands` glue the three together.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod input;
+pub mod metrics;
+pub mod output;
+pub mod period;

@@ -1,0 +1,91 @@
+//! Bad input: exit code 2 and a message naming the file, the row and the column.
+//! Failed runs never damage an existing output file.
+
+mod common;
+use common::*;
+
+#[test]
+fn bad_date_on_row_57() {
+    let run = kam(&["abc", &data("bad_date_row57.csv")]);
+    assert_bad_input(&run, &["bad_date_row57.csv", "row 57", "line 58", "order_date", "2024-02-30"]);
+}
+
+#[test]
+fn missing_column_lists_what_is_there() {
+    let dir = tempdir();
+    let p = write(dir.path(), "m.csv", b"order_date,client_name,amount\n2024-01-01,x,5\n");
+    let run = kam(&["abc", p.to_str().unwrap()]);
+    assert_bad_input(&run, &["m.csv", "customer_id", "client_name", "--col customer_id="]);
+}
+
+#[test]
+fn unparseable_amount_names_row_column_and_value() {
+    let dir = tempdir();
+    let p = write(dir.path(), "a.csv", b"customer_id,amount\nC1,5.00\nC2,12.5x\nC3,abc\n");
+    let run = kam(&["abc", p.to_str().unwrap()]);
+    assert_bad_input(&run, &["a.csv", "row 2", "line 3", "'amount'", "12.5x", "2 rows"]);
+    let skipped = kam(&["abc", p.to_str().unwrap(), "--skip-bad-rows", "--format", "csv"]);
+    assert_eq!(skipped.code, 0, "{}", skipped.stderr);
+    assert!(skipped.stderr.contains("skipped 2 of 3 rows"), "{}", skipped.stderr);
+    assert_eq!(column(&skipped.stdout, "customer_id"), ["C1"]);
+}
+
+#[test]
+fn too_many_decimals_are_refused_not_rounded() {
+    let dir = tempdir();
+    let p = write(dir.path(), "d.csv", b"customer_id,amount\nC1,1.005\n");
+    let run = kam(&["abc", p.to_str().unwrap()]);
+    assert_bad_input(&run, &["d.csv", "row 1", "3 decimal places", "--money-scale 3"]);
+    let ok = kam(&["abc", p.to_str().unwrap(), "--money-scale", "3", "--format", "csv", "-q"]);
+    assert_eq!(column(&ok.stdout, "sales"), ["1.005"]);
+}
+
+#[test]
+fn empty_file_and_header_only() {
+    let dir = tempdir();
+    let empty = write(dir.path(), "empty.csv", b"");
+    assert_bad_input(&kam(&["abc", empty.to_str().unwrap()]), &["empty.csv", "empty"]);
+    let header = write(dir.path(), "header.csv", b"customer_id,amount\n");
+    assert_bad_input(&kam(&["abc", header.to_str().unwrap()]), &["header.csv", "no data rows"]);
+}
+
+#[test]
+fn wrong_delimiter_is_explained() {
+    let dir = tempdir();
+    let p = write(dir.path(), "semi.csv", b"customer_id;amount\nC1;5\n");
+    let run = kam(&["abc", p.to_str().unwrap(), "--delimiter", ","]);
+    assert_bad_input(&run, &["semi.csv", "--delimiter ';'"]);
+    // Without the wrong option the delimiter is detected.
+    assert_eq!(kam(&["abc", p.to_str().unwrap(), "-q"]).code, 0);
+}
+
+#[test]
+fn ragged_row_is_located() {
+    let dir = tempdir();
+    let p = write(dir.path(), "r.csv", b"customer_id,amount\nC1,5\nC2,6,7\n");
+    let run = kam(&["abc", p.to_str().unwrap()]);
+    assert_bad_input(&run, &["r.csv", "row 2", "line 3", "3 fields", "header has 2"]);
+}
+
+#[test]
+fn missing_file_and_bad_options() {
+    assert_bad_input(&kam(&["abc", "/nonexistent/x.csv"]), &["/nonexistent/x.csv"]);
+    assert_bad_input(&kam(&["abc", &data("abc_hand.csv"), "--thresholds", "0.9,0.3"]), &["A + B <= 1"]);
+    assert_bad_input(&kam(&["abc", &data("abc_hand.csv"), "--from", "2024-13-01"]), &["--from", "2024-13-01"]);
+    // clap's own usage errors are exit 2 too.
+    assert_eq!(kam(&["abc", &data("abc_hand.csv"), "--no-such-option"]).code, 2);
+}
+
+#[test]
+fn failed_run_leaves_the_previous_output_intact() {
+    let dir = tempdir();
+    let out = dir.path().join("abc.csv");
+    let good = kam(&["abc", &data("abc_hand.csv"), "-o", out.to_str().unwrap(), "-q"]);
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    let before = std::fs::read(&out).unwrap();
+    let bad = kam(&["abc", &data("bad_date_row57.csv"), "-o", out.to_str().unwrap()]);
+    assert_eq!(bad.code, 2);
+    assert_eq!(std::fs::read(&out).unwrap(), before, "the last good output was changed");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left behind: {leftovers:?}");
+}
