@@ -1,0 +1,179 @@
+//! `kam generate`: a synthetic, realistic ERP data set (see src/generate.rs),
+//! as CSV or Parquet, plus optionally an ERP-style export with Chinese headers in GBK.
+
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use polars::prelude::*;
+
+use crate::cli::{GenerateArgs, GenerateFormat};
+use crate::error::bad_input;
+use crate::generate::{generate_csv, GenerateOptions};
+use crate::input::parse::money_type;
+use crate::output::write_atomically;
+use crate::period::parse_date;
+
+pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
+    let opts = GenerateOptions {
+        order_lines: args.orders,
+        customers: args.customers,
+        products: args.products,
+        seed: args.seed,
+        start: parse_date("--start", &args.start)?,
+        end: parse_date("--end", &args.end)?,
+        out_dir: match args.format {
+            GenerateFormat::Csv => args.out.clone(),
+            // CSV first, in a scratch directory, then typed Parquet beside it.
+            GenerateFormat::Parquet => args.out.join(".kam-generate-csv"),
+        },
+    };
+    if opts.order_lines == 0 || opts.start > opts.end {
+        return Err(bad_input("generate: need --orders >= 1 and --start <= --end"));
+    }
+    let bar = progress_bar(args.orders, args.quiet);
+    let files = generate_csv(&opts, &mut |n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    if args.erp_export {
+        let orders = opts.out_dir.join("orders.csv");
+        write_erp_export(&orders, &args.out.join("orders_erp_gbk.csv"))?;
+    }
+    if args.format == GenerateFormat::Parquet {
+        for csv in &files {
+            let stem = csv.file_stem().and_then(|s| s.to_str()).unwrap_or("table");
+            csv_to_parquet(csv, &args.out.join(format!("{stem}.parquet")))?;
+        }
+        std::fs::remove_dir_all(&opts.out_dir).ok();
+    }
+    if !args.quiet {
+        eprintln!("kam: wrote {} order lines and their inventory, receivables, customers and plan to {}", args.orders, args.out.display());
+    }
+    Ok(())
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} generating order lines {bar:40} {pos}/{len} ({eta})")
+            .expect("valid template"),
+    );
+    bar
+}
+
+/// Column types of the generated tables: money exact, dates as dates.
+fn typed_column(name: &str) -> Expr {
+    let c = col(name);
+    match name {
+        "amount" | "cost" | "value" | "paid_amount" | "credit_limit" | "planned_amount" => c.cast(money_type(2)),
+        "order_date" | "snapshot_date" | "invoice_date" | "due_date" | "paid_date" | "since" => {
+            c.str().to_date(StrptimeOptions { format: Some("%Y-%m-%d".into()), ..Default::default() })
+        }
+        "quantity" => c.cast(DataType::Float64),
+        _ => c,
+    }
+}
+
+fn csv_to_parquet(csv: &Path, parquet: &Path) -> anyhow::Result<()> {
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(csv.to_path_buf()))?
+        .finish()
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", csv.display()))?;
+    let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+    let mut typed = frame.lazy().select(names.iter().map(|n| typed_column(n)).collect::<Vec<_>>()).collect()?;
+    write_atomically(parquet, |w| {
+        let mut buf = Vec::new();
+        ParquetWriter::new(&mut buf).finish(&mut typed)?;
+        w.write_all(&buf)?;
+        Ok(())
+    })
+}
+
+/// Orders as a Chinese ERP would export them: Chinese headers, 2024/3/5 dates,
+/// thousands separators in amounts, GBK-encoded. Shows off the column mapping.
+fn write_erp_export(orders: &Path, target: &PathBuf) -> anyhow::Result<()> {
+    const HEADERS: [(&str, &str); 12] = [
+        ("order_id", "单据编号"),
+        ("order_date", "单据日期"),
+        ("customer_id", "客户编码"),
+        ("customer_name", "客户名称"),
+        ("product_id", "存货编码"),
+        ("product_name", "存货名称"),
+        ("region", "地区"),
+        ("channel", "渠道"),
+        ("salesperson", "业务员"),
+        ("quantity", "数量"),
+        ("amount", "无税金额"),
+        ("cost", "成本金额"),
+    ];
+    let mut reader = csv::Reader::from_path(orders)?;
+    let headers = reader.headers()?.clone();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let renamed: Vec<&str> = headers
+        .iter()
+        .map(|h| HEADERS.iter().find(|(en, _)| *en == h).map_or(h, |(_, zh)| *zh))
+        .collect();
+    writer.write_record(&renamed)?;
+    for record in reader.records() {
+        let record = record?;
+        let fields: Vec<String> = headers
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| match h {
+                "order_date" => slash_date(v),
+                "amount" => with_thousands(v),
+                _ => v.to_string(),
+            })
+            .collect();
+        writer.write_record(&fields)?;
+    }
+    let text = String::from_utf8(writer.into_inner()?)?;
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
+    anyhow::ensure!(!unmappable, "the ERP export has characters GBK cannot hold");
+    write_atomically(target, |w| Ok(w.write_all(&gbk)?))
+}
+
+/// 2024-03-05 -> 2024/3/5
+fn slash_date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{y}/{}/{}", m.trim_start_matches('0'), d.trim_start_matches('0')),
+        _ => iso.to_string(),
+    }
+}
+
+/// 1234567.50 -> 1,234,567.50
+fn with_thousands(amount: &str) -> String {
+    let (sign, rest) = amount.strip_prefix('-').map_or(("", amount), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erp_notations() {
+        assert_eq!(slash_date("2024-03-05"), "2024/3/5");
+        assert_eq!(slash_date("2024-12-31"), "2024/12/31");
+        assert_eq!(with_thousands("1234567.50"), "1,234,567.50");
+        assert_eq!(with_thousands("-999.00"), "-999.00");
+        assert_eq!(with_thousands("100000.01"), "100,000.01");
+    }
+}
