@@ -146,3 +146,14 @@ fn column_mapping_by_option_and_config() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(column(&run.stdout, "customer_id"), ["K1", "K2"]);
 }
+
+#[test]
+fn columns_in_any_order() {
+    // Roles are found by name wherever they stand in the file.
+    let dir = tempdir();
+    write(dir.path(), "o.csv", "金额,备注,客户编码,单据日期\n10.00,x,K2,2024-01-02\n30.00,,K1,2024-01-01\n".as_bytes());
+    let run = kam_in(Some(dir.path()), &["abc", "o.csv", "--format", "csv", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(column(&run.stdout, "customer_id"), ["K1", "K2"]);
+    assert_eq!(column(&run.stdout, "sales"), ["30.00", "10.00"]);
+}

@@ -130,7 +130,9 @@ fn load_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[R
         .iter()
         .map(|(_, h)| source.headers.iter().position(|x| x == h).expect("resolved header exists"))
         .collect();
-    let mut raw = source.read_columns(&positions)?;
+    // Readers return projected columns in file order: select them back into role order.
+    let read = source.read_columns(&positions)?;
+    let mut raw = read.select(found.iter().map(|(_, h)| h.as_str()))?;
     let names: Vec<&str> = found.iter().map(|(r, _)| r.name).collect();
     raw.set_column_names(&names)?;
     if raw.height() == 0 {

@@ -76,11 +76,14 @@ pub(crate) fn date_from_text(text: Expr, format: Option<&str>) -> Expr {
 
 /// The money pattern after currency signs and spaces are removed: optional sign,
 /// digits with optional correct thousands groups, at most `scale` decimals.
+/// (reliability fix) ASCII digits only: `\d` also matched full-width and other Unicode digits
+/// ('１２３'), which passed the check and then failed the cast, so an optional money column
+/// (cost, paid_amount, ...) silently became empty instead of reporting the row.
 fn money_pattern(scale: usize) -> String {
     if scale == 0 {
-        r"^[+-]?(\d{1,3}(,\d{3})+|\d+)$".to_string()
+        r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)$".to_string()
     } else {
-        format!(r"^[+-]?(\d{{1,3}}(,\d{{3}})+|\d+)(\.\d{{1,{scale}}})?$")
+        format!(r"^[+-]?([0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]+)(\.[0-9]{{1,{scale}}})?$")
     }
 }
 
@@ -95,7 +98,15 @@ fn money_text(text: Expr) -> Expr {
 }
 
 /// Value and bad-flag expressions for one role whose raw column has type `dtype`.
-fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings) -> Result<(Expr, Expr), String> {
+/// How much work date parsing does: `IsoOnly` is the fast first pass; `AllFormats`
+/// runs only when some value of the column is not ISO.
+#[derive(Clone, Copy, PartialEq)]
+enum DatePass {
+    IsoOnly,
+    AllFormats,
+}
+
+fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: DatePass) -> Result<(Expr, Expr), String> {
     let raw = col(role.name);
     let text = trimmed(raw.clone());
     let present = || text.clone().is_not_null();
@@ -104,7 +115,10 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings) -> Re
         (Kind::Text, _) => (raw.clone().cast(DataType::String), lit(false)),
 
         (Kind::Date, DataType::String) => {
-            let v = date_from_text(text.clone(), s.date_format.as_deref());
+            let v = match (pass, s.date_format.as_deref()) {
+                (DatePass::IsoOnly, None) => date_from_text(text.clone(), Some("%Y-%m-%d")),
+                (_, format) => date_from_text(text.clone(), format),
+            };
             (v.clone(), present().and(v.is_null()))
         }
         (Kind::Date, DataType::Date) => (raw.clone(), lit(false)),
@@ -118,16 +132,25 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings) -> Re
                 .then(digits)
                 .otherwise(lit(NULL).cast(DataType::String))
                 .cast(money_type(s.money_scale));
-            (v, present().and(valid.not().fill_null(lit(true))))
+            // (reliability fix) A value too large for Decimal(38, scale) passed the pattern and
+            // became null in the cast: in an optional column it vanished silently. Null is bad too.
+            (v.clone(), present().and(valid.not().fill_null(lit(true)).or(v.is_null())))
         }
         (Kind::Money, DataType::Float32 | DataType::Float64) => {
             // Floats cannot hold cents exactly: round to the money scale, once, here.
             let finite = raw.clone().is_finite();
             let v = raw.clone().round(s.money_scale as u32, RoundMode::HalfToEven).cast(money_type(s.money_scale));
-            (v, raw.clone().is_not_null().and(finite.not()))
+            // (reliability fix) A finite float too large for the decimal type became null in the
+            // cast; report it like a non-finite one instead of dropping it.
+            (v.clone(), raw.clone().is_not_null().and(finite.not().or(v.is_null())))
         }
         (Kind::Money, dt) if dt.is_integer() || dt.is_decimal() => {
-            (raw.clone().cast(money_type(s.money_scale)), lit(false))
+            // (reliability fix) A Parquet decimal with more places than the money scale
+            // (1.2345 in a Decimal(38, 4) column) was rounded to cents silently, and one too
+            // large became null. Both are now bad values, like the same text in a CSV.
+            let v = raw.clone().cast(money_type(s.money_scale));
+            let changed = v.clone().is_null().or(v.clone().neq(raw.clone()));
+            (v, raw.clone().is_not_null().and(changed))
         }
 
         (Kind::Number, DataType::String) => {
@@ -172,14 +195,30 @@ fn kind_words(kind: Kind) -> &'static str {
 /// Parse `raw` (columns named by role) into typed columns.
 /// `required` roles must have a value on every row.
 pub fn parse(raw: &DataFrame, roles: &[Role], required: &[&str], s: &ParseSettings) -> Result<Parsed, (Role, String)> {
-    let mut exprs = Vec::new();
-    for role in roles {
-        let dtype = raw.column(role.name).map_err(|e| (*role, e.to_string()))?.dtype().clone();
-        let (value, bad) = typed(role, &dtype, required.contains(&role.name), s).map_err(|m| (*role, m))?;
-        exprs.push(value);
-        exprs.push(bad);
+    let select = |roles: &[Role], pass: DatePass| -> Result<DataFrame, (Role, String)> {
+        let mut exprs = Vec::new();
+        for role in roles {
+            let dtype = raw.column(role.name).map_err(|e| (*role, e.to_string()))?.dtype().clone();
+            let (value, bad) = typed(role, &dtype, required.contains(&role.name), s, pass).map_err(|m| (*role, m))?;
+            exprs.push(value);
+            exprs.push(bad);
+        }
+        raw.clone().lazy().select(exprs).collect().map_err(|e| (roles[0], e.to_string()))
+    };
+    let mut frame = select(roles, DatePass::IsoOnly)?;
+    // Most exports use ISO dates: only a date column with a non-ISO value pays for
+    // the slower pass that reads 2024/3/5, 20240305, times and the like.
+    let retry: Vec<Role> = roles
+        .iter()
+        .filter(|r| r.kind == Kind::Date && s.date_format.is_none())
+        .filter(|r| frame.column(&bad_name(r.name)).ok().and_then(|c| c.bool().ok()?.any().then_some(())).is_some())
+        .copied()
+        .collect();
+    if !retry.is_empty() {
+        for column in select(&retry, DatePass::AllFormats)?.columns() {
+            frame.with_column(column.clone()).map_err(|e| (retry[0], e.to_string()))?;
+        }
     }
-    let mut frame = raw.clone().lazy().select(exprs).collect().map_err(|e| (roles[0], e.to_string()))?;
     let mut problems = Vec::new();
     let mut bad_rows = BooleanChunked::full("bad".into(), false, frame.height());
     for role in roles {
@@ -244,6 +283,14 @@ fn explain_money(role: &Role, value: &str, scale: usize) -> String {
         .chars()
         .filter(|c| *c != ',' && !c.is_whitespace())
         .collect();
+    let integer_digits = cleaned.split('.').next().unwrap_or("").chars().filter(char::is_ascii_digit).count();
+    if integer_digits > 38 - scale.min(38) && cleaned.chars().all(|c| c.is_ascii_digit() || "+-.()".contains(c)) {
+        return format!(
+            "'{value}' has {integer_digits} digits before the decimal point; money holds at most {} \
+             (38 digits in all, {scale} of them decimals)",
+            38 - scale.min(38)
+        );
+    }
     if let Ok(d) = cleaned.parse::<Decimal>() {
         if d.is_sign_negative() && role.non_negative {
             return format!("{} cannot be negative here ('{value}'): correct the row or leave it out", role.name);
@@ -302,6 +349,36 @@ mod tests {
             .map(|v| v.to_string()).collect::<Vec<_>>();
         assert_eq!(&dates[..5], ["2024-03-05"; 5]);
         assert_eq!((p.problems[0].index, p.problems[0].value.as_str()), (5, "2024-02-30"));
+    }
+
+    #[test]
+    fn unicode_digits_in_optional_money_are_reported_not_dropped() {
+        // Regression (docs/reliability.md): '１２３' in an optional money column became null silently.
+        let raw = df!("cost" => &["5.00", "１２３", "٣"]).unwrap();
+        let p = parse(&raw, &[role("cost")], &[], &settings()).unwrap();
+        assert_eq!((p.problems[0].index, p.problems[0].count), (1, 2), "{:?}", p.problems);
+    }
+
+    #[test]
+    fn money_too_large_for_the_decimal_type_is_reported() {
+        // Regression (docs/reliability.md): 37+ integer digits became null silently when optional.
+        let big = "1234567890123456789012345678901234567.00";
+        let raw = df!("cost" => &["5.00", big, "999999999999999999999999999999999999.99"]).unwrap();
+        let p = parse(&raw, &[role("cost")], &[], &settings()).unwrap();
+        assert_eq!((p.problems[0].index, p.problems[0].count), (1, 1), "{:?}", p.problems);
+        assert!(p.problems[0].reason.contains("37 digits before the decimal point"), "{}", p.problems[0].reason);
+    }
+
+    #[test]
+    fn typed_decimals_with_more_places_are_not_rounded() {
+        // Regression (docs/reliability.md): a Parquet Decimal(38, 4) amount was rounded to cents silently.
+        let raw = df!("amount" => &["1.2300", "1.2345", "7"]).unwrap()
+            .lazy().with_column(col("amount").cast(DataType::Decimal(38, 4))).collect().unwrap();
+        let p = parse(&raw, &[role("amount")], &["amount"], &settings()).unwrap();
+        assert_eq!((p.problems[0].index, p.problems[0].count), (1, 1), "{:?}", p.problems);
+        assert!(p.problems[0].reason.contains("4 decimal places"), "{}", p.problems[0].reason);
+        let ints = df!("amount" => &[5i64, -3]).unwrap();
+        assert!(parse(&ints, &[role("amount")], &["amount"], &settings()).unwrap().problems.is_empty());
     }
 
     #[test]

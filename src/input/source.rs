@@ -148,7 +148,7 @@ impl Source {
     pub fn read_columns(&self, positions: &[usize]) -> anyhow::Result<DataFrame> {
         let names: Vec<PlSmallStr> = positions.iter().map(|&i| self.headers[i].as_str().into()).collect();
         match &self.body {
-            Body::Csv(c) => read_csv_columns(&self.name, c, positions, self.headers.len()),
+            Body::Csv(c) => read_csv_columns(&self.name, c, positions, &self.headers),
             Body::Parquet(p) => {
                 let lf = match p {
                     ParquetBody::Path(path) => LazyFrame::scan_parquet(
@@ -209,6 +209,20 @@ pub fn decode(name: &str, bytes: Vec<u8>, encoding: Encoding) -> anyhow::Result<
             "{name}: the file is UTF-16; save it as UTF-8 (or convert it: iconv -f utf-16 -t utf-8)"
         )));
     }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(bad_input(format!(
+            "{name}: this is a ZIP archive (an Excel .xlsx workbook?), not CSV text: save the sheet as CSV (UTF-8)"
+        )));
+    }
+    // (reliability fix) UTF-16 without a byte-order mark used to be read as UTF-8 with a NUL
+    // between letters, and failed later with a confusing "no column" message.
+    if let Some(order) = utf16_without_bom(&bytes) {
+        return Err(bad_input(format!(
+            "{name}: the file looks like UTF-16 ({order}, no byte-order mark); save it as UTF-8 \
+             (or convert it: iconv -f utf-16{} -t utf-8)",
+            if order == "little-endian" { "le" } else { "be" }
+        )));
+    }
     if encoding == Encoding::Gbk {
         let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
         if had_errors {
@@ -240,6 +254,23 @@ pub fn decode(name: &str, bytes: Vec<u8>, encoding: Encoding) -> anyhow::Result<
     Ok((bytes, encoding_name))
 }
 
+/// "little-endian" or "big-endian" when the start of the file is ASCII text stored as
+/// UTF-16: a NUL byte after (or before) every character of the first line.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
+    let pairs: Vec<&[u8]> = bytes.chunks_exact(2).take(64).collect();
+    if pairs.len() < 4 {
+        return None;
+    }
+    let most = |f: &dyn Fn(&[u8]) -> bool| pairs.iter().filter(|p| f(p)).count() * 10 >= pairs.len() * 9;
+    if most(&|p| p[0] != 0 && p[1] == 0) {
+        Some("little-endian")
+    } else if most(&|p| p[0] == 0 && p[1] != 0) {
+        Some("big-endian")
+    } else {
+        None
+    }
+}
+
 /// Parse a `--delimiter` value: one character, or `tab` / `\t`.
 pub fn parse_delimiter(s: &str) -> anyhow::Result<u8> {
     match s {
@@ -255,6 +286,22 @@ fn csv_text(name: &str, text: Vec<u8>, encoding: &'static str, delimiter: Option
             "{name}: the file is empty: expected a header line naming the columns \
              (e.g. order_date,customer_id,product_id,amount) and data rows below it"
         )));
+    }
+    // (reliability fix) Old Mac exports end lines with a lone CR. The csv crate (headers) took
+    // CR as a line end and polars (rows) did not, so the two disagreed and the run failed with
+    // an internal "not found" error. A file without any LF gets its CRs read as line ends.
+    let mut text = text;
+    if !text.contains(&b'\n') && text.contains(&b'\r') {
+        for b in text.iter_mut().filter(|b| **b == b'\r') {
+            *b = b'\n';
+        }
+    }
+    // (reliability fix) Blank lines at the end of a file are not rows: polars read each one as
+    // a row of empty values and the run stopped on "customer_id is empty". Cut the text after
+    // the line holding the last non-blank character (line numbers are unchanged).
+    if let Some(last) = text.iter().rposition(|b| !b.is_ascii_whitespace()) {
+        let end = text[last..].iter().position(|&b| b == b'\n').map_or(text.len(), |i| last + i + 1);
+        text.truncate(end);
     }
     let (delimiter, delimiter_detected) = match delimiter {
         Some(d) => (d, false),
@@ -347,11 +394,29 @@ fn ragged_row(c: &CsvText, width: usize) -> Option<(usize, u64, usize)> {
     None
 }
 
-fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], width: usize) -> anyhow::Result<DataFrame> {
+/// The first data row with a non-empty field beyond the header's width:
+/// (row, line, fields). Empty extra fields (a trailing delimiter) are harmless.
+fn row_with_extra_fields(c: &CsvText, width: usize) -> Option<(usize, u64, usize)> {
+    let mut reader = csv_reader(c, true);
+    let mut record = csv::ByteRecord::new();
+    let mut row = 0;
+    while reader.read_byte_record(&mut record).ok()? {
+        row += 1;
+        if record.len() > width && record.iter().skip(width).any(|f| !f.iter().all(u8::is_ascii_whitespace)) {
+            return Some((row, record.position().map_or(0, |p| p.line()), record.len()));
+        }
+    }
+    None
+}
+
+fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], headers: &[String]) -> anyhow::Result<DataFrame> {
+    let width = headers.len();
     let parse = CsvParseOptions::default()
         .with_separator(c.delimiter)
         .with_quote_char(Some(b'"'))
-        .with_missing_is_null(true);
+        .with_missing_is_null(true)
+        // Extra fields are checked below, the same way with or without a projection.
+        .with_truncate_ragged_lines(true);
     let result = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
@@ -360,7 +425,38 @@ fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], width: usize) 
         .into_reader_with_file_handle(Cursor::new(&c.text[..]))
         .finish();
     match result {
-        Ok(df) => Ok(df),
+        Ok(mut df) => {
+            // (reliability fix) polars silently dropped fields beyond the header's width, so
+            // `C3,12,5` (a decimal comma) was read as 12.00: a wrong total, no error.
+            if let Some((row, line, fields)) = row_with_extra_fields(c, width) {
+                return Err(bad_input(format!(
+                    "{name}: row {row} (line {line}) has {fields} fields but the header has {width}; \
+                     check the delimiter ('{}'), a decimal comma, and the quoting of that line",
+                    c.delimiter as char
+                )));
+            }
+            // (reliability fix) polars names columns by its own reading of the header, which
+            // keeps spaces (" Amount ") where kam's headers are trimmed: callers then failed to
+            // select them ("not found", exit 1). Name the columns (returned in file order) by
+            // kam's headers, except headers that are not unique.
+            let mut sorted = positions.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if df.width() == sorted.len() {
+                let names: Vec<PlSmallStr> = sorted
+                    .iter()
+                    .zip(df.get_column_names_owned())
+                    .map(|(&i, current)| {
+                        let unique = headers.iter().filter(|h| **h == headers[i]).count() == 1;
+                        if unique { headers[i].as_str().into() } else { current }
+                    })
+                    .collect();
+                if let Err(e) = df.set_column_names(&names) {
+                    return Err(bad_input(format!("{name}: cannot read the header line: {e}")));
+                }
+            }
+            Ok(df)
+        }
         Err(e) => match ragged_row(c, width) {
             Some((row, line, fields)) => Err(bad_input(format!(
                 "{name}: row {row} (line {line}) has {fields} fields but the header has {width}; \
@@ -388,6 +484,50 @@ mod tests {
         assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
         assert_eq!(sniff_delimiter(b"a|b\n\"x|y\"|2\n"), b'|');
         assert_eq!(sniff_delimiter(b"single\n1\n"), b',');
+    }
+
+    fn csv(text: &[u8]) -> CsvText {
+        csv_text("f.csv", text.to_vec(), "utf-8", None).unwrap()
+    }
+
+    fn read_all_columns(text: &[u8]) -> anyhow::Result<DataFrame> {
+        let c = csv(text);
+        let headers = csv_headers("f.csv", &c)?;
+        read_csv_columns("f.csv", &c, &(0..headers.len()).collect::<Vec<_>>(), &headers)
+    }
+
+    // Regression tests for the reliability fixes (docs/reliability.md).
+    #[test]
+    fn extra_non_empty_fields_are_an_error_but_a_trailing_delimiter_is_not() {
+        let err = read_all_columns(b"customer_id,amount\nC1,5\nC2,12,5\n").unwrap_err().to_string();
+        assert!(err.contains("row 2 (line 3) has 3 fields but the header has 2"), "{err}");
+        let ok = read_all_columns(b"customer_id,amount\nC1,5,\nC2,6, \n").unwrap();
+        assert_eq!(ok.height(), 2);
+    }
+
+    #[test]
+    fn columns_are_named_by_trimmed_headers() {
+        let df = read_all_columns(b" Customer ID , Amount \nC1,5\n").unwrap();
+        assert_eq!(df.get_column_names(), ["Customer ID", "Amount"]);
+    }
+
+    #[test]
+    fn lone_cr_line_ends_and_trailing_blank_lines() {
+        assert_eq!(csv(b"a,b\r1,2\r").text, b"a,b\n1,2\n");
+        assert_eq!(csv(b"a,b\r\n1,2\r\n\r\n \n\t\n").text, b"a,b\r\n1,2\r\n");
+        assert_eq!(csv(b"a,b\n1,2").text, b"a,b\n1,2");
+        assert_eq!(read_all_columns(b"a,b\n1,2\n\n\n").unwrap().height(), 1);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_recognised() {
+        let le: Vec<u8> = "customer_id,amount\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = "customer_id,amount\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let err = decode("f.csv", le, Encoding::Utf8).unwrap_err().to_string();
+        assert!(err.contains("UTF-16 (little-endian"), "{err}");
+        let err = decode("f.csv", be, Encoding::Gbk).unwrap_err().to_string();
+        assert!(err.contains("UTF-16 (big-endian"), "{err}");
+        assert!(decode("f.csv", b"a,b\n1\x00,2\n".to_vec(), Encoding::Utf8).is_ok());
     }
 
     #[test]

@@ -106,6 +106,16 @@ pub fn write_atomically(
         write(&mut buffered)?;
         buffered.flush()?;
     }
+    // A temporary file is private (0600); a report is not: keep the replaced
+    // file's permissions, or use the usual 0644 for a new one.
+    let permissions = match std::fs::metadata(path) {
+        Ok(m) => m.permissions(),
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::Permissions::from_mode(0o644)
+        }
+    };
+    tmp.as_file().set_permissions(permissions)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
