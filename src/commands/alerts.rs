@@ -1,0 +1,85 @@
+//! `kam alerts`: every early warning in one report; exit code 3 with `--fail-on`.
+
+use polars::prelude::IntoLazy;
+use rust_decimal::Decimal;
+
+use crate::cli::{AlertsArgs, FailOn};
+use crate::config::Config;
+use crate::error::{bad_input, WarningsFound};
+use crate::metrics::alerts::{self as metric, AlertParams};
+use crate::metrics::receivables::Buckets;
+use crate::output;
+use crate::period::Period;
+
+use super::churn::churn_table;
+use super::receivables::{aging_table, parse_amount, parse_share, reject_range, require_as_of, AgingInputs};
+
+pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
+    let config = Config::load(args.input.config.as_deref())?;
+    let quiet = args.output.quiet;
+    let period = Period::from_args(&args.period)?;
+    let as_of = require_as_of(&period, "alerts")?;
+    reject_range(&period, "alerts")?;
+    let buckets = Buckets::parse(&args.buckets)?;
+    let total_assets = args.total_assets.as_deref().map(|t| parse_amount("--total-assets", t)).transpose()?;
+    if total_assets.is_some_and(|t| t <= Decimal::ZERO) {
+        return Err(bad_input("--total-assets must be positive"));
+    }
+    if args.receivables.is_empty() && (total_assets.is_some() || args.customers.is_some()) {
+        return Err(bad_input("--total-assets and --customers need --receivables FILE (open amounts come from receivables)"));
+    }
+    let warning_share = parse_share("--warning-line", &args.warning_line)?;
+    let (churn, rules) = churn_table(&args.input, &config, &args.input.inputs, &args.rules, as_of, quiet)?;
+    let params = AlertParams {
+        k: rules.k,
+        churn_days: rules.churn_days,
+        drop: rules.drop,
+        oldest_bucket: buckets.oldest(),
+        oldest_days: *buckets.edges.last().expect("at least one edge"),
+        warning_share,
+    };
+    let mut parts = metric::from_churn(churn.lazy(), &params);
+    if !args.receivables.is_empty() {
+        let inputs = AgingInputs {
+            input: &args.input,
+            config: &config,
+            receivables: &args.receivables,
+            customers: args.customers.as_deref(),
+            orders: &[],
+            period,
+            as_of,
+            buckets,
+            total_assets,
+            warning_share,
+            quiet,
+        };
+        let (aging, _) = aging_table(&inputs)?;
+        parts.extend(metric::from_aging(aging.lazy(), &params));
+    }
+    let mut alerts = metric::combine(parts)?.collect()?;
+    if !quiet {
+        let n = |level: &str| alerts.column("severity").ok().and_then(|c| c.str().ok().map(|s| s.iter().filter(|v| *v == Some(level)).count())).unwrap_or(0);
+        eprintln!(
+            "Alerts as of {as_of}: {} critical, {} warning, {} info.{}",
+            n("critical"),
+            n("warning"),
+            n("info"),
+            if args.receivables.is_empty() { " No --receivables: credit-limit, aging and assets warnings not checked." } else { "" }
+        );
+    }
+    output::write(&mut alerts, &args.output)?;
+    let level = match args.fail_on {
+        FailOn::Never => return Ok(()),
+        FailOn::Info => "info",
+        FailOn::Warning => "warning",
+        FailOn::Critical => "critical",
+    };
+    let found = metric::at_or_above(&alerts, level)?;
+    if found > 0 {
+        return Err(WarningsFound(format!(
+            "{found} alert(s) at or above '{level}' (--fail-on {level}); the report was written"
+        ))
+        .into());
+    }
+    Ok(())
+}

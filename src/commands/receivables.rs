@@ -1,0 +1,256 @@
+//! `kam receivables`: aging buckets, credit limits, DSO and the company warning line.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::cli::{InputArgs, ReceivablesArgs};
+use crate::config::Config;
+use crate::error::bad_input;
+use crate::input::{self, roles, InputOptions, Request};
+use crate::metrics::receivables::{self as metric, AgingParams, Buckets};
+use crate::output;
+use crate::period::Period;
+
+/// Days in the DSO period when `--from` is not given.
+pub const DSO_DEFAULT_DAYS: i64 = 90;
+
+/// Read one table from `inputs` with the shared input options (`--col`, encoding, ...).
+pub(crate) fn load_table(
+    args: &InputArgs,
+    config: &Config,
+    inputs: &[String],
+    request: &Request,
+    quiet: bool,
+) -> anyhow::Result<DataFrame> {
+    let mut opts = InputOptions::new(args, config, request.table, quiet)?;
+    opts.inputs = inputs.to_vec();
+    input::load(&opts, request)
+}
+
+/// Add the optional roles a file did not have as typed null columns.
+pub(crate) fn with_missing(frame: DataFrame, columns: &[(&str, DataType)]) -> LazyFrame {
+    let missing: Vec<Expr> = columns
+        .iter()
+        .filter(|(name, _)| frame.get_column_index(name).is_none())
+        .map(|(name, dtype)| lit(NULL).cast(dtype.clone()).alias(*name))
+        .collect();
+    let lf = frame.lazy();
+    if missing.is_empty() {
+        lf
+    } else {
+        lf.with_columns(missing)
+    }
+}
+
+/// The money type used by the inputs of this run.
+pub(crate) fn money_type(args: &InputArgs, config: &Config) -> DataType {
+    let scale = args.money_scale.or(config.input.money_scale).unwrap_or(2);
+    input::parse::money_type(scale)
+}
+
+/// `--as-of`, required by the warning commands.
+pub(crate) fn require_as_of(period: &Period, command: &str) -> anyhow::Result<NaiveDate> {
+    period
+        .as_of
+        .ok_or_else(|| bad_input(format!("{command} needs --as-of DATE (e.g. --as-of 2024-06-30): the day the report is for")))
+}
+
+/// Receivables with every role present, open amounts as of `as_of`.
+pub(crate) fn load_receivables(
+    args: &InputArgs,
+    config: &Config,
+    inputs: &[String],
+    quiet: bool,
+) -> anyhow::Result<LazyFrame> {
+    let request = Request {
+        table: "receivables",
+        roles: roles::RECEIVABLES,
+        required: vec!["customer_id", "invoice_id", "invoice_date", "due_date", "amount"],
+        optional: vec!["paid_amount", "open_amount", "paid_date"],
+        extra: vec![],
+    };
+    let frame = load_table(args, config, inputs, &request, quiet)?;
+    let money = money_type(args, config);
+    Ok(with_missing(
+        frame,
+        &[("paid_amount", money.clone()), ("open_amount", money), ("paid_date", DataType::Date)],
+    ))
+}
+
+/// Credit limits from `--customers`, or an empty table.
+pub(crate) fn load_limits(args: &InputArgs, config: &Config, customers: Option<&str>, quiet: bool) -> anyhow::Result<LazyFrame> {
+    let money = money_type(args, config);
+    let Some(file) = customers else {
+        let empty = DataFrame::new(
+            0,
+            vec![
+                Column::new_empty("customer_id".into(), &DataType::String),
+                Column::new_empty("credit_limit".into(), &money),
+            ],
+        )?;
+        return Ok(empty.lazy());
+    };
+    let request = Request {
+        table: "customers",
+        roles: roles::CUSTOMERS,
+        required: vec!["customer_id"],
+        optional: vec!["credit_limit"],
+        extra: vec![],
+    };
+    let frame = load_table(args, config, &[file.to_string()], &request, quiet)?;
+    Ok(metric::limits(with_missing(frame, &[("credit_limit", money)])))
+}
+
+/// Order lines (customer_id, amount, order_date) from `inputs`.
+pub(crate) fn load_orders(args: &InputArgs, config: &Config, inputs: &[String], quiet: bool, optional: Vec<&'static str>) -> anyhow::Result<DataFrame> {
+    let request = Request {
+        table: "orders",
+        roles: roles::ORDERS,
+        required: vec!["order_date", "customer_id", "amount"],
+        optional,
+        extra: vec![],
+    };
+    load_table(args, config, inputs, &request, quiet)
+}
+
+/// Parse a money option such as --total-assets exactly.
+pub(crate) fn parse_amount(option: &str, text: &str) -> anyhow::Result<Decimal> {
+    let cleaned: String = text.chars().filter(|c| *c != ',' && *c != '_' && !c.is_whitespace()).collect();
+    cleaned
+        .parse::<Decimal>()
+        .map_err(|_| bad_input(format!("{option}: '{text}' is not an amount (expected e.g. 5000000 or 5,000,000.00)")))
+}
+
+/// Parse a share such as 0.20 or 20%.
+pub(crate) fn parse_share(option: &str, text: &str) -> anyhow::Result<Decimal> {
+    let (digits, percent) = match text.trim().strip_suffix('%') {
+        Some(d) => (d, true),
+        None => (text.trim(), false),
+    };
+    let v: Decimal = digits
+        .parse()
+        .map_err(|_| bad_input(format!("{option}: '{text}' is not a share (expected e.g. 0.20 or 20%)")))?;
+    let v = if percent { v / Decimal::ONE_HUNDRED } else { v };
+    if v < Decimal::ZERO {
+        return Err(bad_input(format!("{option}: the share cannot be negative ('{text}')")));
+    }
+    Ok(v.normalize())
+}
+
+/// The DSO period: `--from` (default: 90 days ending at the end) to `--to` or `--as-of`.
+pub(crate) fn dso_period(period: &Period, as_of: NaiveDate) -> anyhow::Result<(NaiveDate, NaiveDate, i64)> {
+    let to = period.to.unwrap_or(as_of);
+    if to > as_of {
+        return Err(bad_input(format!("--to {to} is after --as-of {as_of}: the DSO period must end by the as-of date")));
+    }
+    let from = period.from.unwrap_or(to - chrono::Duration::days(DSO_DEFAULT_DAYS - 1));
+    Ok((from, to, (to - from).num_days() + 1))
+}
+
+/// Refuse --from/--to for commands whose periods are fixed by --as-of.
+pub(crate) fn reject_range(period: &Period, command: &str) -> anyhow::Result<()> {
+    if period.from.is_some() || period.to != period.as_of {
+        return Err(bad_input(format!(
+            "{command} does not use --from/--to: its periods are calendar months ending with the month of --as-of \
+             (see --period-months)"
+        )));
+    }
+    Ok(())
+}
+
+/// Everything the aging report needs, shared with `kam alerts`.
+pub(crate) struct AgingInputs<'a> {
+    pub input: &'a InputArgs,
+    pub config: &'a Config,
+    pub receivables: &'a [String],
+    pub customers: Option<&'a str>,
+    pub orders: &'a [String],
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub buckets: Buckets,
+    pub total_assets: Option<Decimal>,
+    pub warning_share: Decimal,
+    pub quiet: bool,
+}
+
+/// The aging table (customers and the Total line), and a note saying where credit sales came from.
+pub(crate) fn aging_table(a: &AgingInputs) -> anyhow::Result<(DataFrame, String)> {
+    let receivables = load_receivables(a.input, a.config, a.receivables, a.quiet)?;
+    let limits = load_limits(a.input, a.config, a.customers, a.quiet)?;
+    let (from, to, days) = dso_period(&a.period, a.as_of)?;
+    let (sales, source) = if a.orders.is_empty() {
+        (metric::credit_sales(receivables.clone(), "invoice_date", from, to), "receivables invoiced")
+    } else {
+        let orders = load_orders(a.input, a.config, a.orders, a.quiet, vec![])?;
+        (metric::credit_sales(orders.lazy(), "order_date", from, to), "order lines")
+    };
+    let items = metric::open_items(receivables, a.as_of, &a.buckets);
+    let params = AgingParams {
+        buckets: a.buckets.clone(),
+        period_days: days,
+        total_assets: a.total_assets,
+        warning_share: a.warning_share,
+        money: money_type(a.input, a.config),
+    };
+    let table = metric::aging(items, sales, limits, &params).collect()?;
+    if table.height() <= 1 {
+        return Err(bad_input(format!("no invoices dated on or before {}", a.as_of)));
+    }
+    let note = format!("DSO over {from} to {to} ({days} days), credit sales = {source} in that period");
+    Ok((table, note))
+}
+
+pub fn run(args: ReceivablesArgs) -> anyhow::Result<()> {
+    let config = Config::load(args.input.config.as_deref())?;
+    let quiet = args.output.quiet;
+    let period = Period::from_args(&args.period)?;
+    let as_of = require_as_of(&period, "receivables")?;
+    let buckets = Buckets::parse(&args.buckets)?;
+    let total_assets = args.total_assets.as_deref().map(|t| parse_amount("--total-assets", t)).transpose()?;
+    if total_assets.is_some_and(|t| t <= Decimal::ZERO) {
+        return Err(bad_input("--total-assets must be positive"));
+    }
+    let inputs = AgingInputs {
+        input: &args.input,
+        config: &config,
+        receivables: &args.input.inputs,
+        customers: args.customers.as_deref(),
+        orders: &args.orders,
+        period,
+        as_of,
+        buckets,
+        total_assets,
+        warning_share: parse_share("--warning-line", &args.warning_line)?,
+        quiet,
+    };
+    let (mut table, note) = aging_table(&inputs)?;
+    if !quiet {
+        eprintln!("Receivables as of {as_of}: {note}.");
+        let over = table.column("over_limit")?.bool()?.sum().unwrap_or(0);
+        if over > 0 {
+            eprintln!("kam: warning: {over} customer(s) over their credit limit (over_limit = true).");
+        }
+    }
+    if let Some(line) = warning_line_note(&table, &inputs)? {
+        eprintln!("{line}");
+    }
+    output::write(&mut table, &args.output)
+}
+
+/// The company warning line, as a sentence for stderr, when it is crossed.
+pub(crate) fn warning_line_note(table: &DataFrame, a: &AgingInputs) -> anyhow::Result<Option<String>> {
+    let Some(assets) = a.total_assets else { return Ok(None) };
+    let last = table.height() - 1;
+    let over = matches!(table.column("over_warning_line")?.get(last)?, AnyValue::Boolean(true));
+    if !over {
+        return Ok(None);
+    }
+    let open = output::cell_text(&table.column("open_total")?.get(last)?, 2);
+    let share = table.column("assets_share")?.f64()?.get(last).unwrap_or(f64::NAN);
+    Ok(Some(format!(
+        "kam: warning: open receivables {open} are {:.1}% of total assets {assets}, above the warning line of {}% (赊销警戒线).",
+        share * 100.0,
+        (a.warning_share * Decimal::ONE_HUNDRED).normalize()
+    )))
+}

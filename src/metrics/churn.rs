@@ -1,0 +1,291 @@
+//! Churn and sales-progress warnings (SPEC §5, 客户流失预警 and 销售进度预警).
+//!
+//! Churn: days since the last order against the customer's typical gap (median
+//! days between distinct order dates; the company-wide median for customers with
+//! one order). Sales progress: this period's sales against the previous period,
+//! the same period last year and the plan, and order frequency against the
+//! customer's own average. Periods are calendar months to date: see [`Windows`]
+//! and docs/warnings.md.
+
+use chrono::{Datelike, Months, NaiveDate};
+use polars::prelude::*;
+use rust_decimal::Decimal;
+
+use super::receivables::{days, epoch_days};
+
+/// The three date windows compared by the sales-progress warning.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Windows {
+    /// This period: the first day of the month `months − 1` before as-of's month, to as-of.
+    pub current: (NaiveDate, NaiveDate),
+    /// The same shape `months` months earlier.
+    pub previous: (NaiveDate, NaiveDate),
+    /// The same shape 12 months earlier.
+    pub last_year: (NaiveDate, NaiveDate),
+    pub months: u32,
+}
+
+fn month_start(d: NaiveDate) -> NaiveDate {
+    d.with_day(1).expect("day 1 exists")
+}
+
+fn month_end(d: NaiveDate) -> NaiveDate {
+    month_start(d) + Months::new(1) - chrono::Duration::days(1)
+}
+
+/// Shift a window end back by `n` months; a month end stays a month end.
+fn shift_end(end: NaiveDate, n: u32) -> NaiveDate {
+    let shifted = end - Months::new(n);
+    if end == month_end(end) {
+        month_end(shifted)
+    } else {
+        shifted
+    }
+}
+
+impl Windows {
+    pub fn new(as_of: NaiveDate, months: u32) -> Windows {
+        let start = month_start(as_of) - Months::new(months - 1);
+        let back = |n: u32| (start - Months::new(n), shift_end(as_of, n));
+        Windows { current: (start, as_of), previous: back(months), last_year: back(12), months }
+    }
+
+    /// Months of the current window as plan keys "YYYYMM", each with the share of it
+    /// inside the window (1 for whole months, day / days-in-month for as-of's month).
+    pub fn plan_months(&self) -> Vec<(String, f64)> {
+        let (start, end) = self.current;
+        let mut out = Vec::new();
+        let mut m = start;
+        while m <= end {
+            let weight = if month_start(end) == m {
+                end.day() as f64 / month_end(end).day() as f64
+            } else {
+                1.0
+            };
+            out.push((format!("{:04}{:02}", m.year(), m.month()), weight));
+            m = m + Months::new(1);
+        }
+        out
+    }
+}
+
+/// Settings of the churn and sales-progress rules.
+#[derive(Debug, Clone)]
+pub struct ChurnParams {
+    pub as_of: NaiveDate,
+    /// at_risk when days_since_last > k × typical gap.
+    pub k: f64,
+    /// churned when days_since_last > churn_days.
+    pub churn_days: i32,
+    /// A drop is flagged when it is larger than this share (0.20).
+    pub drop: Decimal,
+    pub windows: Windows,
+    pub money: DataType,
+}
+
+/// `cur < (1 − drop) × base`, exactly on decimals, only when base > 0.
+fn dropped(cur: Expr, base: Expr, drop: Decimal) -> Expr {
+    let scale = 10i64.pow(drop.scale());
+    let keep = scale - drop.mantissa() as i64;
+    base.clone().gt(lit(0)).and((cur * lit(scale)).lt(base * lit(keep)))
+}
+
+/// Relative change cur / base − 1, empty when base ≤ 0.
+fn change(cur: Expr, base: Expr) -> Expr {
+    when(base.clone().gt(lit(0)))
+        .then(cur.cast(DataType::Float64) / base.cast(DataType::Float64) - lit(1.0))
+        .otherwise(lit(NULL).cast(DataType::Float64))
+}
+
+fn in_window(c: &str, w: (NaiveDate, NaiveDate)) -> Expr {
+    col(c).gt_eq(lit(w.0)).and(col(c).lt_eq(lit(w.1)))
+}
+
+fn month_index(e: Expr) -> Expr {
+    e.clone().dt().year().cast(DataType::Int32) * lit(12) + e.dt().month().cast(DataType::Int32)
+}
+
+fn text(e: Expr) -> Expr {
+    e.cast(DataType::String)
+}
+
+/// One row per customer with an order on or before as-of.
+///
+/// `orders` has customer_id, order_date, amount and optionally order_id (pass
+/// `has_order_id`). `plan` has customer_id, period (text), planned_amount, or is None.
+///
+/// Columns: customer_id, first_order, last_order, orders, days_since_last,
+/// typical_gap, gap_source, status, reason, sales, sales_prev, sales_last_year,
+/// change_prev, change_last_year, plan, plan_gap, orders_period, orders_avg,
+/// drop_vs_prev, drop_vs_last_year, below_plan, frequency_down.
+pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: &ChurnParams) -> LazyFrame {
+    let as_of = p.as_of;
+    let w = p.windows;
+    let lines = orders.filter(col("order_date").lt_eq(lit(as_of)));
+    // Gaps between a customer's distinct order dates.
+    let dates = lines
+        .clone()
+        .select([col("customer_id"), col("order_date")])
+        .unique(None, UniqueKeepStrategy::First)
+        .sort_by_exprs([col("customer_id"), col("order_date")], SortMultipleOptions::default())
+        .with_column(
+            (days("order_date") - days("order_date").shift(lit(1)))
+                .over([col("customer_id")])
+                .expect("window expression")
+                .alias("gap"),
+        );
+    let company = dates.clone().select([col("gap").cast(DataType::Float64).median().alias("company_gap")]);
+    let history = dates.group_by([col("customer_id")]).agg([
+        col("order_date").min().alias("first_order"),
+        col("order_date").max().alias("last_order"),
+        col("gap").cast(DataType::Float64).median().alias("own_gap"),
+    ]);
+    // "Orders": distinct order_id where the file has it, else distinct order dates.
+    let order_key = if has_order_id { col("order_id") } else { col("order_date") };
+    let start_index = month_index(lit(w.current.0));
+    let money_sum = |window: (NaiveDate, NaiveDate)| col("amount").filter(in_window("order_date", window)).sum();
+    let progress = lines.group_by([col("customer_id")]).agg([
+        order_key.clone().n_unique().cast(DataType::UInt32).alias("orders"),
+        money_sum(w.current).alias("sales"),
+        money_sum(w.previous).alias("sales_prev"),
+        money_sum(w.last_year).alias("sales_last_year"),
+        order_key.clone().filter(in_window("order_date", w.current)).n_unique().cast(DataType::UInt32).alias("orders_period"),
+        order_key.filter(col("order_date").lt(lit(w.current.0))).n_unique().cast(DataType::Float64).alias("orders_before"),
+    ]);
+    let zero = || lit(0).cast(p.money.clone());
+    let since = (lit(epoch_days(as_of)) - days("last_order")).alias("days_since_last");
+    let k_gap = col("typical_gap") * lit(p.k);
+    let d = || text(col("days_since_last"));
+    let g = || text(col("typical_gap").round(1, RoundMode::HalfToEven));
+    let status = when(col("days_since_last").gt(lit(p.churn_days)))
+        .then(lit("churned"))
+        .when(col("days_since_last").cast(DataType::Float64).gt(k_gap.clone()).fill_null(lit(false)))
+        .then(lit("at_risk"))
+        .otherwise(lit("active"));
+    let k_text = format!("{}", p.k);
+    let reason = when(col("status").eq(lit("churned")))
+        .then(concat_str([lit("no order for "), d(), lit(format!(" days (> {} days)", p.churn_days))], "", true))
+        .when(col("status").eq(lit("at_risk")))
+        .then(concat_str(
+            [lit(""), d(), lit(format!(" days since the last order > {k_text} x typical gap ")), g(), lit(" days ("), col("gap_source"), lit(")")],
+            "",
+            true,
+        ))
+        .when(col("typical_gap").is_null())
+        .then(concat_str([d(), lit(" days since the last order; no gap known (no customer has two order dates)")], "", true))
+        .otherwise(concat_str(
+            [d(), lit(format!(" days since the last order, within {k_text} x typical gap ")), g(), lit(" days ("), col("gap_source"), lit(")")],
+            "",
+            true,
+        ));
+    // Whole periods of history before the current period: months from the first order's month.
+    let periods_before = (start_index - month_index(col("first_order"))).floor_div(lit(w.months as i32)).cast(DataType::Float64);
+    let mut out = history
+        .join(progress, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        .cross_join(company, None)
+        .with_columns([
+            since,
+            coalesce(&[col("own_gap"), col("company_gap")]).alias("typical_gap"),
+            when(col("own_gap").is_not_null())
+                .then(lit("own"))
+                .when(col("company_gap").is_not_null())
+                .then(lit("company"))
+                .otherwise(lit(NULL).cast(DataType::String))
+                .alias("gap_source"),
+            col("sales").fill_null(zero()),
+            col("sales_prev").fill_null(zero()),
+            col("sales_last_year").fill_null(zero()),
+            when(periods_before.clone().gt_eq(lit(1.0)))
+                .then(col("orders_before") / periods_before)
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias("orders_avg"),
+        ])
+        .with_column(status.alias("status"))
+        .with_column(reason.alias("reason"));
+    out = match plan {
+        Some(plan) => {
+            let months = w.plan_months();
+            let weights = df!(
+                "plan_month" => months.iter().map(|(m, _)| m.clone()).collect::<Vec<_>>(),
+                "weight" => months.iter().map(|(_, w)| *w).collect::<Vec<_>>()
+            )
+            .expect("static frame")
+            .lazy();
+            let planned = plan
+                .with_column(
+                    col("period").str().replace_all(lit(r"\D"), lit(""), false).str().slice(lit(0), lit(6)).alias("plan_month"),
+                )
+                .join(weights, [col("plan_month")], [col("plan_month")], JoinArgs::new(JoinType::Inner))
+                .group_by([col("customer_id")])
+                .agg([(col("planned_amount").cast(DataType::Float64) * col("weight")).sum().alias("plan_f")])
+                .with_column(col("plan_f").round(2, RoundMode::HalfToEven).cast(p.money.clone()).alias("plan"))
+                .select([col("customer_id"), col("plan")]);
+            out.join(planned, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        }
+        None => out.with_column(lit(NULL).cast(p.money.clone()).alias("plan")),
+    };
+    let drop_f = p.drop.to_string().parse::<f64>().unwrap_or(0.2);
+    out.with_columns([
+        change(col("sales"), col("sales_prev")).alias("change_prev"),
+        change(col("sales"), col("sales_last_year")).alias("change_last_year"),
+        change(col("sales"), col("plan")).alias("plan_gap"),
+        dropped(col("sales"), col("sales_prev"), p.drop).alias("drop_vs_prev"),
+        dropped(col("sales"), col("sales_last_year"), p.drop).alias("drop_vs_last_year"),
+        dropped(col("sales"), col("plan"), p.drop).fill_null(lit(false)).alias("below_plan"),
+        col("orders_avg")
+            .gt(lit(0.0))
+            .and(col("orders_period").cast(DataType::Float64).lt(col("orders_avg") * lit(1.0 - drop_f)))
+            .fill_null(lit(false))
+            .alias("frequency_down"),
+    ])
+    .sort_by_exprs([col("customer_id")], SortMultipleOptions::default())
+    .select([
+        col("customer_id"),
+        col("first_order"),
+        col("last_order"),
+        col("orders"),
+        col("days_since_last"),
+        col("typical_gap"),
+        col("gap_source"),
+        col("status"),
+        col("reason"),
+        col("sales"),
+        col("sales_prev"),
+        col("sales_last_year"),
+        col("change_prev"),
+        col("change_last_year"),
+        col("plan"),
+        col("plan_gap"),
+        col("orders_period"),
+        col("orders_avg"),
+        col("drop_vs_prev"),
+        col("drop_vs_last_year"),
+        col("below_plan"),
+        col("frequency_down"),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn windows_are_calendar_months_to_date() {
+        let w = Windows::new(d("2024-06-30"), 1);
+        assert_eq!(w.current, (d("2024-06-01"), d("2024-06-30")));
+        assert_eq!(w.previous, (d("2024-05-01"), d("2024-05-31")));
+        assert_eq!(w.last_year, (d("2023-06-01"), d("2023-06-30")));
+        let w = Windows::new(d("2024-03-15"), 3);
+        assert_eq!(w.current, (d("2024-01-01"), d("2024-03-15")));
+        assert_eq!(w.previous, (d("2023-10-01"), d("2023-12-15")));
+        let w = Windows::new(d("2024-02-29"), 1);
+        assert_eq!(w.last_year, (d("2023-02-01"), d("2023-02-28")));
+        assert_eq!(w.previous, (d("2024-01-01"), d("2024-01-31")));
+        let months = Windows::new(d("2024-06-15"), 2).plan_months();
+        assert_eq!(months, vec![("202405".to_string(), 1.0), ("202406".to_string(), 0.5)]);
+    }
+}
