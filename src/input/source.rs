@@ -394,6 +394,44 @@ fn ragged_row(c: &CsvText, width: usize) -> Option<(usize, u64, usize)> {
     None
 }
 
+/// The first quote that RFC 4180 does not allow: inside a field that does not start with
+/// one, or after a closing quote. Returns (data row, line), both 1-based (header excluded).
+fn stray_quote(c: &CsvText) -> Option<(usize, usize)> {
+    let (d, text) = (c.delimiter, &c.text);
+    let (mut line, mut record, mut i) = (1usize, 0usize, 0usize);
+    let mut field_start = true;
+    let mut in_quotes = false;
+    while i < text.len() {
+        let b = text[i];
+        if in_quotes {
+            if b == b'"' {
+                if text.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                    let next = text.get(i + 1).copied();
+                    if !matches!(next, None | Some(b'\n' | b'\r')) && next != Some(d) {
+                        return (record > 0).then_some((record, line));
+                    }
+                }
+            } else if b == b'\n' {
+                line += 1;
+            }
+        } else if b == b'"' {
+            if !field_start {
+                return (record > 0).then_some((record, line));
+            }
+            in_quotes = true;
+        } else if b == b'\n' {
+            line += 1;
+            record += 1;
+        }
+        field_start = !in_quotes && (b == d || b == b'\n');
+        i += 1;
+    }
+    None
+}
+
 /// The first data row with a non-empty field beyond the header's width:
 /// (row, line, fields). Empty extra fields (a trailing delimiter) are harmless.
 fn row_with_extra_fields(c: &CsvText, width: usize) -> Option<(usize, u64, usize)> {
@@ -463,7 +501,15 @@ fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], headers: &[Str
                  check the delimiter ('{}') and the quoting of that line",
                 c.delimiter as char
             ))),
-            None => Err(bad_input(format!("{name}: cannot read CSV: {e}"))),
+            // (reliability fix) A quote inside an unquoted field (`12" pipes`) made polars
+            // fail with "CSV malformed" and no row: name the row and line.
+            None => match stray_quote(c) {
+                Some((row, line)) => Err(bad_input(format!(
+                    "{name}: row {row} (line {line}) has a quote (\") inside a field that does not start with one; \
+                     quote the whole field and double the inner quote (\"12\"\" pipes\"), or remove it"
+                ))),
+                None => Err(bad_input(format!("{name}: cannot read CSV: {e}"))),
+            },
         },
     }
 }
@@ -503,6 +549,15 @@ mod tests {
         assert!(err.contains("row 2 (line 3) has 3 fields but the header has 2"), "{err}");
         let ok = read_all_columns(b"customer_id,amount\nC1,5,\nC2,6, \n").unwrap();
         assert_eq!(ok.height(), 2);
+    }
+
+    #[test]
+    fn a_stray_quote_is_located() {
+        let err = read_all_columns(b"id,name,amount\nC1,x,5\nC1,Acme 12\" pipes,5.00\nC2,Beta,6.00\n").unwrap_err().to_string();
+        assert!(err.contains("row 2 (line 3) has a quote"), "{err}");
+        let c = csv(b"id,name\n\"a\nb\",x\n\"q\"x,y\n");
+        assert_eq!(stray_quote(&c), Some((2, 4)));
+        assert_eq!(stray_quote(&csv(b"id,name\n\"a,\"\"b\"\"\",x\r\n")), None);
     }
 
     #[test]
