@@ -23,6 +23,17 @@ demo: build
 	@echo
 	@echo "== kam abc --by product --summary"
 	$(KAM_RELEASE) abc sample-data/orders.csv --by product --summary --format table
+	@echo
+	@echo "== kam report: the monthly report for 2024-12 (CSV, Parquet, XLSX, report.html)"
+	$(KAM_RELEASE) report --period 2024-12 --out target/demo-report --orders sample-data/orders.csv \
+	  --inventory sample-data/inventory.csv --receivables sample-data/receivables.csv \
+	  --customers sample-data/customers.csv --plan sample-data/plan.csv --total-assets 5000000
+	ls -l target/demo-report
+
+# kam against DuckDB and polars (Python) on generated files of 1 M and 10 M order
+# lines; installs the baselines into bench-data/venv. Figures: docs/PERFORMANCE.md.
+bench: build
+	python3 bench/run.py
 
 # Re-create sample-data/ deterministically.
 sample-data: build

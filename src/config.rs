@@ -15,6 +15,15 @@
 //!
 //! [abc]
 //! thresholds = "0.75,0.20"
+//!
+//! [scorecard]
+//! weights = "sales=0.3,clv=0.2"
+//! tiers = "70,50,30"
+//!
+//! [report]
+//! orders = ["exports/orders-*.csv"]
+//! receivables = ["exports/ar.csv"]
+//! customers = "exports/customers.csv"
 //! ```
 //! Options on the command line win over the file.
 
@@ -35,6 +44,35 @@ pub struct Config {
     pub columns: HashMap<String, toml::Value>,
     #[serde(default)]
     pub abc: AbcConfig,
+    #[serde(default)]
+    pub scorecard: ScorecardConfig,
+    #[serde(default)]
+    pub report: ReportConfig,
+}
+
+/// `[scorecard]`: weights and tier cut-offs (the options win).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScorecardConfig {
+    /// e.g. "sales=0.3,gross_profit=0.2,growth=0.1,regularity=0.15,payment=0.1,clv=0.15"
+    pub weights: Option<String>,
+    /// e.g. "70,50,30": key, major and regular cut-offs of the score
+    pub tiers: Option<String>,
+}
+
+/// `[report]`: the inputs of `kam report` (the options win).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    #[serde(default)]
+    pub orders: Vec<String>,
+    #[serde(default)]
+    pub inventory: Vec<String>,
+    #[serde(default)]
+    pub receivables: Vec<String>,
+    pub customers: Option<String>,
+    pub plan: Option<String>,
+    pub total_assets: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,0 +1,426 @@
+//! Key-account scorecard (SPEC §6, 大客户记分卡): six components per customer,
+//! each a 0–100 percentile rank among the scored customers, combined into a
+//! weighted score and a tier, plus false-key-account flags (假大户).
+//! The rules are described in docs/scorecard.md.
+//!
+//! Windows are calendar months: the current 12 months end with the month of
+//! as-of (lines after as-of are ignored), the previous 12 months precede them.
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use crate::error::bad_input;
+
+/// The components, in output order.
+pub const COMPONENTS: [&str; 6] = ["sales", "gross_profit", "growth", "regularity", "payment", "clv"];
+
+/// Weight of each component in [`COMPONENTS`] order; the score divides by their sum.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights(pub [f64; 6]);
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights([0.25, 0.20, 0.15, 0.15, 0.10, 0.15])
+    }
+}
+
+impl Weights {
+    /// Parse "sales=0.3,clv=0.2": the named components change, the others keep the default.
+    pub fn parse(text: &str) -> anyhow::Result<Weights> {
+        let mut w = Weights::default();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part
+                .split_once('=')
+                .ok_or_else(|| bad_input(format!("--weights takes NAME=WEIGHT pairs (e.g. sales=0.3,clv=0.2), not '{part}'")))?;
+            let name = name.trim();
+            let i = COMPONENTS.iter().position(|c| *c == name).ok_or_else(|| {
+                bad_input(format!("--weights: unknown component '{name}'; the components are {}", COMPONENTS.join(", ")))
+            })?;
+            let v: f64 = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| bad_input(format!("--weights: '{value}' for {name} is not a number >= 0")))?;
+            w.0[i] = v;
+        }
+        if w.0.iter().sum::<f64>() <= 0.0 {
+            return Err(bad_input("--weights: at least one weight must be above 0"));
+        }
+        Ok(w)
+    }
+
+    pub fn describe(&self) -> String {
+        COMPONENTS.iter().zip(self.0).map(|(c, w)| format!("{c}={w}")).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Score cut-offs: key >= key, major >= major, regular >= regular, else small.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tiers {
+    pub key: f64,
+    pub major: f64,
+    pub regular: f64,
+}
+
+impl Default for Tiers {
+    fn default() -> Self {
+        Tiers { key: 70.0, major: 50.0, regular: 30.0 }
+    }
+}
+
+impl Tiers {
+    /// Parse "70,50,30".
+    pub fn parse(text: &str) -> anyhow::Result<Tiers> {
+        let v: Vec<f64> = text
+            .split(',')
+            .map(|p| p.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| bad_input(format!("--tiers takes three scores KEY,MAJOR,REGULAR like 70,50,30; got '{text}'")))?;
+        let [key, major, regular] = v.as_slice() else {
+            return Err(bad_input(format!("--tiers takes three scores KEY,MAJOR,REGULAR like 70,50,30; got '{text}'")));
+        };
+        if !(*key <= 100.0 && key >= major && major >= regular && *regular >= 0.0) {
+            return Err(bad_input(format!("--tiers: need 100 >= KEY >= MAJOR >= REGULAR >= 0; got '{text}'")));
+        }
+        Ok(Tiers { key: *key, major: *major, regular: *regular })
+    }
+}
+
+/// The current and previous 12 calendar months (inclusive dates).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Windows {
+    pub current: (NaiveDate, NaiveDate),
+    pub previous: (NaiveDate, NaiveDate),
+}
+
+fn first_of_month_back(d: NaiveDate, months: i32) -> NaiveDate {
+    let index = d.year() * 12 + d.month0() as i32 - months;
+    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1).expect("valid date")
+}
+
+impl Windows {
+    pub fn new(as_of: NaiveDate) -> Windows {
+        let cur_from = first_of_month_back(as_of, 11);
+        let prev_from = first_of_month_back(as_of, 23);
+        Windows { current: (cur_from, as_of), previous: (prev_from, cur_from.pred_opt().expect("valid date")) }
+    }
+}
+
+/// Everything besides the data that the score depends on.
+#[derive(Debug, Clone)]
+pub struct ScoreParams {
+    pub windows: Windows,
+    pub weights: Weights,
+    pub tiers: Tiers,
+    /// One order holding at least this share of a large customer's 24-month sales: one-off bulk buyer.
+    pub bulk_share: f64,
+    /// A large customer's margin rate below this multiple of the company's: low margin.
+    pub margin_factor: f64,
+    /// A large customer paying more than this many days late on average: late payer.
+    pub late_days: f64,
+}
+
+impl ScoreParams {
+    pub fn new(as_of: NaiveDate) -> ScoreParams {
+        ScoreParams {
+            windows: Windows::new(as_of),
+            weights: Weights::default(),
+            tiers: Tiers::default(),
+            bulk_share: 0.8,
+            margin_factor: 0.5,
+            late_days: 30.0,
+        }
+    }
+}
+
+fn f64_of(e: Expr) -> Expr {
+    e.cast(DataType::Float64)
+}
+
+fn in_window(w: (NaiveDate, NaiveDate)) -> Expr {
+    col("order_date").gt_eq(lit(w.0)).and(col("order_date").lt_eq(lit(w.1)))
+}
+
+/// Order lines of the 24 months up to as-of. `lines` has customer_id, order_date,
+/// amount, cost (money, may be null) and, with `has_order_id`, order_id.
+fn recent(lines: LazyFrame, w: &Windows) -> LazyFrame {
+    lines.filter(col("order_date").gt_eq(lit(w.previous.0)).and(col("order_date").lt_eq(lit(w.current.1))))
+}
+
+/// One row per customer with an order line in the 24 months up to as-of:
+/// customer_id, sales_12m, sales_prev_12m (exact), gross_profit_12m (exact; empty when a
+/// current line lacks cost), active_months (months of the current 12 with a line),
+/// orders_24m (distinct order_id, or order days without one) and largest_order_share
+/// (the largest order's share of the 24-month sales; empty when those are not positive).
+pub fn activity(lines: LazyFrame, w: &Windows, has_order_id: bool) -> LazyFrame {
+    let lines = recent(lines, w).with_column(in_window(w.current).alias("_cur"));
+    let order_key = if has_order_id { col("order_id") } else { col("order_date").cast(DataType::String) };
+    let zero = lit(0).cast(DataType::Float64);
+    let cur = col("_cur");
+    let per_customer = lines
+        .clone()
+        .group_by([col("customer_id")])
+        .agg([
+            col("amount").filter(cur.clone()).sum().alias("sales_12m"),
+            col("amount").filter(cur.clone().not()).sum().alias("sales_prev_12m"),
+            when(col("cost").filter(cur.clone()).null_count().gt(lit(0)))
+                .then(lit(NULL))
+                .otherwise((col("amount") - col("cost")).filter(cur.clone()).sum())
+                .alias("gross_profit_12m"),
+            (col("order_date").dt().year() * lit(12) + col("order_date").dt().month().cast(DataType::Int32))
+                .filter(cur)
+                .n_unique()
+                .cast(DataType::UInt32)
+                .alias("active_months"),
+            order_key.clone().n_unique().cast(DataType::UInt32).alias("orders_24m"),
+        ]);
+    let largest = lines
+        .group_by([col("customer_id"), order_key.alias("_order")])
+        .agg([col("amount").sum().alias("_order_sales")])
+        .group_by([col("customer_id")])
+        // Exact sums, so the share does not depend on the order the groups come in.
+        .agg([f64_of(col("_order_sales").max()).alias("_largest"), f64_of(col("_order_sales").sum()).alias("_total")])
+        .select([
+            col("customer_id"),
+            when(col("_total").gt(zero)).then(col("_largest") / col("_total")).otherwise(lit(NULL)).alias("largest_order_share"),
+        ]);
+    per_customer
+        .join(largest, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        .sort(["customer_id"], SortMultipleOptions::default())
+}
+
+/// The company's margin rate over the current 12 months, from the lines with cost:
+/// one row, margin_rate (Float64, empty when those sales are not positive).
+pub fn company_margin(lines: LazyFrame, w: &Windows) -> LazyFrame {
+    let with_cost = col("cost").is_not_null();
+    lines
+        .filter(in_window(w.current))
+        .select([
+            f64_of(col("amount").filter(with_cost.clone()).sum()).alias("_sales"),
+            f64_of((col("amount") - col("cost")).filter(with_cost).sum()).alias("_gp"),
+        ])
+        .select([when(col("_sales").gt(lit(0.0))).then(col("_gp") / col("_sales")).otherwise(lit(NULL)).alias("margin_rate")])
+}
+
+/// Payment behaviour per customer from the payment history (customer_id, avg_days_late,
+/// see `credit::payment_history`) and the aging table (customer_id, over_limit; its Total
+/// line is left out): customer_id, avg_days_late, over_limit (false when unknown).
+pub fn payment(history: LazyFrame, aging: LazyFrame) -> LazyFrame {
+    let aging = aging
+        .filter(col("customer_id").neq(lit(crate::metrics::receivables::TOTAL)))
+        .select([col("customer_id"), col("over_limit")]);
+    history
+        .select([col("customer_id"), col("avg_days_late")])
+        .join(aging, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns))
+        .with_column(col("over_limit").fill_null(lit(false)))
+}
+
+/// A 0–100 percentile rank among the non-empty values: (average rank − 1) / (n − 1) × 100;
+/// 50 (neutral) for an empty value or when fewer than two customers have one.
+pub fn percentile(value: Expr) -> Expr {
+    let n = value.clone().count();
+    let rank = value.rank(RankOptions { method: RankMethod::Average, descending: false }, None);
+    when(n.clone().gt(lit(1)))
+        .then((f64_of(rank) - lit(1.0)) / (f64_of(n) - lit(1.0)) * lit(100.0))
+        .otherwise(lit(NULL))
+        .fill_null(lit(50.0))
+}
+
+fn text(e: Expr, digits: u32) -> Expr {
+    e.round(digits, RoundMode::HalfToEven).cast(DataType::String)
+}
+
+fn pct_text(e: Expr) -> Expr {
+    concat_str([text(e * lit(100.0), 1), lit("%")], "", true)
+}
+
+/// The scorecard: one row per customer of `activity`, best score first.
+///
+/// `classes` has customer_id and class (ABC on the current 12 months' sales);
+/// `payment` (from [`payment`]) and `clv` (customer_id, clv) may be absent: their
+/// component is then 50 for everyone. `names` has customer_id, customer_name.
+/// `company_margin` is the company's margin rate (from [`company_margin`]).
+///
+/// Columns: rank, customer_id, [customer_name], score, tier, class, sales_12m,
+/// sales_prev_12m, growth, gross_profit_12m, margin_rate, active_months, orders_24m,
+/// largest_order_share, avg_days_late, over_limit, clv, score_<component> ×6,
+/// false_key_account, flags.
+#[allow(clippy::too_many_arguments)]
+pub fn scorecard(
+    activity: LazyFrame,
+    classes: LazyFrame,
+    payment: Option<LazyFrame>,
+    clv: Option<LazyFrame>,
+    names: Option<LazyFrame>,
+    company_margin: Option<f64>,
+    p: &ScoreParams,
+) -> LazyFrame {
+    let left = |a: LazyFrame, b: LazyFrame| {
+        a.join(b, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+    };
+    let mut frame = left(activity, classes.select([col("customer_id"), col("class")]));
+    frame = match payment {
+        Some(pay) => left(frame, pay.select([col("customer_id"), col("avg_days_late"), col("over_limit")])),
+        None => frame.with_columns([
+            lit(NULL).cast(DataType::Float64).alias("avg_days_late"),
+            lit(NULL).cast(DataType::Boolean).alias("over_limit"),
+        ]),
+    };
+    frame = match clv {
+        Some(c) => left(frame, c.select([col("customer_id"), f64_of(col("clv")).alias("clv")])),
+        None => frame.with_column(lit(NULL).cast(DataType::Float64).alias("clv")),
+    };
+    let has_names = names.is_some();
+    if let Some(n) = names {
+        frame = left(frame, n.select([col("customer_id"), col("customer_name")]));
+    }
+    let sales = f64_of(col("sales_12m"));
+    let prev = f64_of(col("sales_prev_12m"));
+    let w = p.weights.0;
+    let total_weight: f64 = w.iter().sum();
+    let score = COMPONENTS
+        .iter()
+        .zip(w)
+        .fold(lit(0.0), |acc, (c, wi)| acc + col(format!("score_{c}")) * lit(wi))
+        / lit(total_weight);
+    let t = p.tiers;
+    let tier = when(col("score").gt_eq(lit(t.key)))
+        .then(lit("key"))
+        .when(col("score").gt_eq(lit(t.major)))
+        .then(lit("major"))
+        .when(col("score").gt_eq(lit(t.regular)))
+        .then(lit("regular"))
+        .otherwise(lit("small"));
+    let large = col("class").eq(lit("A")).fill_null(lit(false)).or(col("tier").eq(lit("key")));
+    let bulk = large.clone().and(col("largest_order_share").gt_eq(lit(p.bulk_share)).fill_null(lit(false)));
+    let low_margin = match company_margin {
+        Some(m) if m > 0.0 => {
+            large.clone().and(col("margin_rate").lt(lit(p.margin_factor * m)).fill_null(lit(false)))
+        }
+        _ => lit(false),
+    };
+    let late = large.clone().and(col("avg_days_late").gt(lit(p.late_days)).fill_null(lit(false)));
+    let over = large.and(col("over_limit").fill_null(lit(false)));
+    let company_text = company_margin.map_or(lit("?"), |m| pct_text(lit(m)));
+    let flag = |cond: Expr, reason: Expr| when(cond).then(reason).otherwise(lit(NULL).cast(DataType::String));
+    let flags = concat_str(
+        [
+            flag(
+                bulk,
+                concat_str(
+                    [
+                        lit("one-off bulk buyer: one order holds "),
+                        pct_text(col("largest_order_share")),
+                        lit(" of its 24-month sales ("),
+                        col("orders_24m").cast(DataType::String),
+                        lit(" orders)"),
+                    ],
+                    "",
+                    true,
+                ),
+            ),
+            flag(
+                low_margin,
+                concat_str(
+                    [lit("low margin: "), pct_text(col("margin_rate")), lit(" against the company's "), company_text],
+                    "",
+                    true,
+                ),
+            ),
+            flag(
+                late,
+                concat_str(
+                    [lit("pays late: "), text(col("avg_days_late"), 1), lit(" days on average (扒皮大户)")],
+                    "",
+                    true,
+                ),
+            ),
+            flag(over, lit("over its credit limit (扒皮大户)")),
+        ],
+        "; ",
+        true,
+    );
+    let mut columns = vec![col("rank"), col("customer_id")];
+    if has_names {
+        columns.push(col("customer_name"));
+    }
+    columns.extend(
+        [
+            "score", "tier", "class", "sales_12m", "sales_prev_12m", "growth", "gross_profit_12m", "margin_rate",
+            "active_months", "orders_24m", "largest_order_share", "avg_days_late", "over_limit", "clv",
+        ]
+        .map(col),
+    );
+    columns.extend(COMPONENTS.iter().map(|c| col(format!("score_{c}"))));
+    columns.extend([col("false_key_account"), col("flags")]);
+    frame
+        .with_columns([
+            when(prev.clone().gt(lit(0.0))).then(sales.clone() / prev - lit(1.0)).otherwise(lit(NULL)).alias("growth"),
+            when(sales.clone().gt(lit(0.0)))
+                .then(f64_of(col("gross_profit_12m")) / sales.clone())
+                .otherwise(lit(NULL))
+                .alias("margin_rate"),
+            col("class").fill_null(lit("C")),
+        ])
+        .with_columns([
+            percentile(sales).alias("score_sales"),
+            percentile(f64_of(col("gross_profit_12m"))).alias("score_gross_profit"),
+            percentile(col("growth")).alias("score_growth"),
+            percentile(f64_of(col("active_months")) / lit(12.0)).alias("score_regularity"),
+            when(col("over_limit").fill_null(lit(false)))
+                .then(lit(0.0))
+                .otherwise(percentile(lit(0.0) - col("avg_days_late")))
+                .alias("score_payment"),
+            percentile(col("clv")).alias("score_clv"),
+        ])
+        .with_column(score.round(2, RoundMode::HalfToEven).alias("score"))
+        .with_column(tier.alias("tier"))
+        .with_column(flags.alias("flags"))
+        .with_columns([
+            when(col("flags").eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(col("flags")).alias("flags"),
+        ])
+        .with_column(col("flags").is_not_null().alias("false_key_account"))
+        .sort_by_exprs(
+            [col("score"), col("customer_id")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .with_row_index("rank", Some(1))
+        .select(columns)
+}
+
+/// Customers per tier (key, major, regular, small) and false key accounts, one row each.
+pub fn tier_summary(scorecard: LazyFrame) -> LazyFrame {
+    let tiers = df!("tier" => ["key", "major", "regular", "small"]).expect("static frame").lazy();
+    let counts = scorecard
+        .group_by([col("tier")])
+        .agg([len().cast(DataType::UInt32).alias("customers"), col("false_key_account").sum().cast(DataType::UInt32).alias("false_key_accounts")]);
+    tiers
+        .join(counts, [col("tier")], [col("tier")], JoinArgs::new(JoinType::Left))
+        .with_columns([col("customers").fill_null(lit(0u32)), col("false_key_accounts").fill_null(lit(0u32))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_calendar_months() {
+        let w = Windows::new(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap());
+        assert_eq!(w.current.0, NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+        assert_eq!(w.previous, (NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2023, 12, 31).unwrap()));
+        let w = Windows::new(NaiveDate::from_ymd_opt(2024, 3, 15).unwrap());
+        assert_eq!(w.current.0, NaiveDate::from_ymd_opt(2023, 4, 1).unwrap());
+        assert_eq!(w.previous.0, NaiveDate::from_ymd_opt(2022, 4, 1).unwrap());
+    }
+
+    #[test]
+    fn weights_and_tiers_parse() {
+        let w = Weights::parse("sales=0.5, clv=0").unwrap();
+        assert_eq!(w.0, [0.5, 0.20, 0.15, 0.15, 0.10, 0.0]);
+        assert!(Weights::parse("size=1").is_err());
+        assert!(Weights::parse("sales=-1").is_err());
+        assert_eq!(Tiers::parse("80,60,40").unwrap(), Tiers { key: 80.0, major: 60.0, regular: 40.0 });
+        assert!(Tiers::parse("40,60,80").is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! `kam report`: the tables of one period written together into a directory —
+//! CSV and Parquet per table, one XLSX workbook, and a self-contained report.html
+//! with SVG charts. The directory is replaced atomically (see [`write_dir`]).
+
+pub mod charts;
+pub mod html;
+pub mod xlsx;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use polars::prelude::DataFrame;
+
+use crate::cli::OutputFormat;
+use crate::error::bad_input;
+use crate::output;
+
+/// One table of the report: its file stem (also the XLSX sheet name) and its rows.
+pub struct Table {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub frame: DataFrame,
+}
+
+/// Write `name.csv` and `name.parquet` for every table into `dir`, in kam's usual
+/// formats (CSV ratios with 6 decimals, money exact; Parquet at full precision).
+pub fn write_tables(dir: &Path, tables: &mut [Table]) -> anyhow::Result<()> {
+    for t in tables.iter_mut() {
+        // One chunk per column: Parquet pages then do not depend on how the frame was built.
+        t.frame.rechunk_mut();
+        for (ext, format) in [("csv", OutputFormat::Csv), ("parquet", OutputFormat::Parquet)] {
+            let path = dir.join(format!("{}.{ext}", t.name));
+            let mut file = std::io::BufWriter::new(
+                fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?,
+            );
+            output::render(&mut t.frame, format, &mut file)?;
+            std::io::Write::flush(&mut file)?;
+        }
+    }
+    Ok(())
+}
+
+/// The sibling paths used while replacing `out`: the new directory being filled and
+/// the place the previous one is moved to.
+fn sibling(out: &Path, tag: &str) -> anyhow::Result<PathBuf> {
+    let name = out
+        .file_name()
+        .ok_or_else(|| bad_input(format!("--out {}: needs a directory name (e.g. reports/2024-12)", out.display())))?;
+    let mut sibling = name.to_os_string();
+    sibling.push(format!(".{tag}-{}", std::process::id()));
+    Ok(out.with_file_name(sibling))
+}
+
+/// Fill a new directory with `fill`, then put it in place of `out`.
+///
+/// Everything is written into the sibling `OUT.tmp-<pid>`; only when `fill` succeeded
+/// is an existing `out` renamed to `OUT.old-<pid>`, the new directory renamed to
+/// `out`, and the old one removed. A failure before that removes the temporary
+/// directory and leaves `out` as it was.
+pub fn write_dir(out: &Path, fill: impl FnOnce(&Path) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let tmp = sibling(out, "tmp")?;
+    let old = sibling(out, "old")?;
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).with_context(|| format!("cannot remove the stale {}", tmp.display()))?;
+    }
+    fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    if let Err(e) = fill(&tmp) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let existed = out.exists();
+    if existed {
+        if let Err(e) = fs::rename(out, &old) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e).with_context(|| format!("cannot move the previous {} aside", out.display()));
+        }
+    }
+    if let Err(e) = fs::rename(&tmp, out) {
+        if existed {
+            let _ = fs::rename(&old, out);
+        }
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e).with_context(|| format!("cannot move the new report into {}", out.display()));
+    }
+    if existed {
+        fs::remove_dir_all(&old).with_context(|| format!("the new report is in place; cannot remove {}", old.display()))?;
+    }
+    Ok(())
+}
