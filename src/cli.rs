@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "kam reads CSV, Parquet or NDJSON exports of orders, inventory and receivables \
 and tells you which customers and products matter, which are slipping away and where the money is at risk.\n\n\
 Output goes to stdout: a table on a terminal, CSV in a pipe. Summaries and warnings go to stderr.\n\
-Exit codes: 0 ok, 1 the run failed, 2 bad usage or bad input.",
+Exit codes: 0 ok, 1 the run failed, 2 bad usage or bad input, 3 `kam alerts --fail-on` found warnings.",
     after_help = "Examples:\n  kam abc sample-data/orders.csv\n  kam abc sample-data/orders.csv --by product --format markdown\n  kam schema sample-data/orders_erp_gbk.csv --encoding gbk\n  kam generate --orders 1000000 --out /tmp/big"
 )]
 pub struct Cli {
@@ -25,12 +25,36 @@ pub enum Command {
     /// Pareto / ABC split of customers, products or any column (SPEC §2)
     #[command(after_help = "Examples:\n  kam abc orders.csv\n  kam abc orders.csv --by product --thresholds 0.8,0.15\n  kam abc 'exports/*.csv' --from 2024-01-01 --to 2024-06-30 --summary\n  kam abc orders.csv --format csv | kam abc - --by class")]
     Abc(AbcArgs),
+    /// Products: margin, inventory turnover, cross ratio and contribution ratio (SPEC §3)
+    #[command(after_help = "Examples:\n  kam products orders.csv --inventory inventory.csv\n  kam products orders.csv --inventory inventory.csv --from 2024-01-01 --to 2024-03-31 --basis quantity\n  kam products orders.csv --inventory inventory.csv --by customer,product --sort turnover\n  kam products orders.csv --sort gross_profit --format markdown\n  kam products orders.csv --per customer --interval month --plan plan.csv")]
+    Products(ProductsArgs),
+    /// Customer lifetime value: BG/NBD and Gamma-Gamma fitted on the order history (SPEC §4)
+    #[command(after_help = "Examples:\n  kam clv orders.csv\n  kam clv orders.csv --as-of 2024-12-31 --horizon 24 --discount 0.08 --params-out clv-model.json\n  kam clv orders.csv --margin 0.25 --params clv-model.json -o clv.csv\n  kam clv orders.csv --calibration-end 2024-06-30 --as-of 2024-12-31\n\nExit codes: 0 ok, 1 a model could not be fitted, 2 bad input (e.g. no cost column and no --margin).")]
+    Clv(ClvArgs),
     /// Show how kam reads a file: format, encoding, delimiter, columns, roles, types, first problems
     #[command(after_help = "Examples:\n  kam schema orders.csv\n  kam schema export.csv --encoding gbk --table orders")]
     Schema(SchemaArgs),
     /// Write a synthetic, realistic ERP data set (orders, inventory, receivables, customers, plan)
     #[command(after_help = "Examples:\n  kam generate --orders 5000 --seed 7 --out sample-data\n  kam generate --orders 10000000 --format parquet --out /tmp/bench")]
     Generate(GenerateArgs),
+    /// Receivables aging by customer, credit limits, DSO and the company warning line (SPEC §5)
+    #[command(after_help = "Examples:\n  kam receivables receivables.csv --as-of 2024-06-30\n  kam receivables receivables.csv --customers customers.csv --as-of 2024-06-30 --total-assets 5000000\n  kam receivables 'ar/*.csv' --as-of 2024-06-30 --buckets 15,30,60,90 --orders orders.csv")]
+    Receivables(ReceivablesArgs),
+    /// Churn status (active / at_risk / churned) and sales-progress flags per customer (SPEC §5)
+    #[command(after_help = "Examples:\n  kam churn orders.csv --as-of 2024-06-30\n  kam churn orders.csv --as-of 2024-06-30 --plan plan.csv --drop 0.3\n  kam churn 'exports/*.csv' --as-of 2024-06-30 --period-months 3 --churn-days 120 --gap-multiple 3")]
+    Churn(ChurnArgs),
+    /// Suggested credit limits from ABC class and payment history (SPEC §5, 对信用额度的确定)
+    #[command(after_help = "Examples:\n  kam credit orders.csv --receivables receivables.csv\n  kam credit orders.csv --receivables receivables.csv --customers customers.csv --as-of 2024-06-30\n  kam credit orders.csv --receivables ar.csv --b-months 3 --c-months 1 --grace-days 5 --cash-days 90")]
+    Credit(CreditArgs),
+    /// Every early warning in one report: churn, sales progress, credit limit, aging, assets line (SPEC §5)
+    #[command(after_help = "Examples:\n  kam alerts orders.csv --as-of 2024-06-30\n  kam alerts orders.csv --receivables receivables.csv --customers customers.csv --plan plan.csv --as-of 2024-06-30 --total-assets 5000000\n  kam alerts orders.csv --receivables ar.csv --as-of 2024-06-30 --fail-on critical -o alerts.csv || mail-the-team\n\nExit codes: 0 ok (or no alert at or above --fail-on), 2 bad input, 3 alerts at or above --fail-on.")]
+    Alerts(AlertsArgs),
+    /// Key-account scorecard: weighted score, tier and false-key-account flags per customer (SPEC §6)
+    #[command(after_help = "Examples:\n  kam scorecard orders.csv --as-of 2024-12-31\n  kam scorecard orders.csv --receivables receivables.csv --customers customers.csv --as-of 2024-12-31\n  kam scorecard orders.csv --as-of 2024-12-31 --weights sales=0.4,clv=0 --tiers 80,60,40 --format markdown\n\nSee docs/scorecard.md for the components, weights, tiers and flags.")]
+    Scorecard(ScorecardArgs),
+    /// Monthly report: every table as CSV, Parquet and XLSX, and report.html with charts, in one directory
+    #[command(after_help = "Examples:\n  kam report --period 2024-12 --out reports/2024-12 --orders orders.csv\n  kam report --period 2024-12 --out reports/2024-12 --orders orders.csv --inventory inventory.csv \\\n      --receivables receivables.csv --customers customers.csv --plan plan.csv --total-assets 5000000\n\nInputs may also come from a [report] section in kam.toml. The directory is replaced atomically.\nExit codes: 0 ok, 1 the run failed, 2 bad input (the previous report is left untouched).")]
+    Report(ReportArgs),
 }
 
 /// How input files are found and read.
@@ -142,6 +166,76 @@ pub struct AbcArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ProductsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Inventory snapshot files (snapshot_date, product_id, quantity and/or value), read with
+    /// the same --delimiter, --encoding, --date-format and --money-scale as the orders
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub inventory: Vec<String>,
+    /// Map an inventory role to a header, e.g. --inventory-col value=库存金额 (repeatable; --col is for the orders)
+    #[arg(long = "inventory-col", value_name = "ROLE=HEADER")]
+    pub inventory_columns: Vec<String>,
+    /// Turnover basis (default: cost when the inventory has value, else quantity)
+    #[arg(long, value_enum)]
+    pub basis: Option<TurnoverBasis>,
+    /// Average inventory: (opening + closing) / 2, or the mean of all snapshots in the period
+    #[arg(long, value_enum, default_value = "ends")]
+    pub avg: AverageInventory,
+    /// 'product', or 'customer,product' for one row per customer and product with the stock the customer holds
+    #[arg(long, value_name = "KEYS", default_value = "product")]
+    pub by: String,
+    /// Sort by this output column: numbers descending, text and dates ascending (default: contribution_ratio)
+    #[arg(long, value_name = "COLUMN")]
+    pub sort: Option<String>,
+    /// ABC class thresholds A,B (as in kam abc)
+    #[arg(long, value_name = "A,B")]
+    pub thresholds: Option<String>,
+    /// Instead of products: each customer's sales per --interval, share of the company and plan
+    #[arg(long, value_enum, conflicts_with_all = ["inventory", "basis", "by"])]
+    pub per: Option<PerWhat>,
+    /// Period length for --per customer
+    #[arg(long, value_enum, default_value = "month", requires = "per")]
+    pub interval: PerInterval,
+    /// Plan files (customer_id, period YYYY-MM, planned_amount) for --per customer
+    #[arg(long, value_name = "FILE", num_args = 1.., requires = "per")]
+    pub plan: Vec<String>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TurnoverBasis {
+    /// quantity sold / average units in stock
+    Quantity,
+    /// cost of goods sold / average inventory value at cost
+    Cost,
+    /// net sales / average inventory value (the seed's formula)
+    Sales,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AverageInventory {
+    /// (opening + closing) / 2
+    Ends,
+    /// mean of the snapshots dated in the period
+    All,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PerWhat {
+    Customer,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PerInterval {
+    Month,
+    Year,
+}
+
+#[derive(Args, Debug)]
 pub struct SchemaArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -199,4 +293,225 @@ pub struct GenerateArgs {
 pub enum GenerateFormat {
     Csv,
     Parquet,
+}
+
+#[derive(Args, Debug)]
+pub struct ReceivablesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Customers file with credit_limit (信用额度) per customer
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
+    /// Order files: DSO credit sales come from order lines instead of invoices
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub orders: Vec<String>,
+    /// Upper edges of the past-due buckets in days (current, 1-30, 31-60, 61-90, >90)
+    #[arg(long, value_name = "DAYS", default_value = "30,60,90")]
+    pub buckets: String,
+    /// Total assets: open receivables above --warning-line of it is the company warning
+    #[arg(long, value_name = "AMOUNT")]
+    pub total_assets: Option<String>,
+    /// The company warning line as a share of total assets (赊销警戒线)
+    #[arg(long, value_name = "SHARE", default_value = "0.20")]
+    pub warning_line: String,
+}
+
+/// Rules of the churn and sales-progress warnings (shared by `churn` and `alerts`).
+#[derive(Args, Debug, Clone)]
+pub struct ChurnOptions {
+    /// Plan file (customer_id, period YYYY-MM, planned_amount) for the below-plan flag
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<String>,
+    /// at_risk when days since the last order exceed this multiple of the typical gap
+    #[arg(long, value_name = "K", default_value_t = 2.0)]
+    pub gap_multiple: f64,
+    /// churned when there has been no order for more than this many days
+    #[arg(long, value_name = "DAYS", default_value_t = 180)]
+    pub churn_days: i32,
+    /// A sales or order-frequency drop larger than this share is flagged (0.20 or 20%)
+    #[arg(long, value_name = "SHARE", default_value = "0.20")]
+    pub drop: String,
+    /// Length of the compared period in calendar months, ending with the month of --as-of
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub period_months: u32,
+}
+
+#[derive(Args, Debug)]
+pub struct ChurnArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub rules: ChurnOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct CreditArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Receivables files: the payment history (days late of paid invoices)
+    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    pub receivables: Vec<String>,
+    /// Customers file with the current credit_limit, shown beside the suggestion
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
+    /// Class A and B shares of cumulative sales, as in `kam abc`
+    #[arg(long, value_name = "A,B")]
+    pub thresholds: Option<String>,
+    /// Class B limit in months of average sales
+    #[arg(long, value_name = "MONTHS", default_value_t = 2.0)]
+    pub b_months: f64,
+    /// Class C limit in months of average sales
+    #[arg(long, value_name = "MONTHS", default_value_t = 0.5)]
+    pub c_months: f64,
+    /// No reduction while invoices are paid at most this many days late on average
+    #[arg(long, value_name = "DAYS", default_value_t = 10.0)]
+    pub grace_days: f64,
+    /// Limit multiplier for late payers (A customers then lose "unlimited")
+    #[arg(long, value_name = "FACTOR", default_value_t = 0.5)]
+    pub late_factor: f64,
+    /// More days late than this on average: no credit (cash only)
+    #[arg(long, value_name = "DAYS", default_value_t = 60.0)]
+    pub cash_days: f64,
+    /// B limits are reviewed after this many days (review_by column)
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub review_days: i64,
+}
+
+/// The lowest alert severity that makes `kam alerts` exit with code 3.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    #[default]
+    Never,
+    Info,
+    Warning,
+    Critical,
+}
+
+#[derive(Args, Debug)]
+pub struct AlertsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub rules: ChurnOptions,
+    /// Receivables files: adds credit-limit, aging and assets-line warnings
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub receivables: Vec<String>,
+    /// Customers file with credit_limit per customer
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
+    /// Upper edges of the past-due buckets in days; money in the oldest bucket is an alert
+    #[arg(long, value_name = "DAYS", default_value = "30,60,90")]
+    pub buckets: String,
+    /// Total assets, for the company warning line on open receivables
+    #[arg(long, value_name = "AMOUNT")]
+    pub total_assets: Option<String>,
+    /// The company warning line as a share of total assets (赊销警戒线)
+    #[arg(long, value_name = "SHARE", default_value = "0.20")]
+    pub warning_line: String,
+    /// Exit with code 3 when an alert at or above this severity exists (after writing the report)
+    #[arg(long, value_enum, default_value = "never", value_name = "LEVEL")]
+    pub fail_on: FailOn,
+}
+
+#[derive(Args, Debug)]
+pub struct ClvArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Forecast horizon of expected_purchases and clv, in months
+    #[arg(long, value_name = "MONTHS", default_value_t = 12)]
+    pub horizon: u32,
+    /// Annual discount rate for clv (0.10 or 10%)
+    #[arg(long, value_name = "RATE", default_value = "0.10")]
+    pub discount: String,
+    /// Profit margin on sales (0.3 or 30%); default: gross profit / sales from the cost column
+    #[arg(long, value_name = "SHARE")]
+    pub margin: Option<String>,
+    /// Fit on orders up to DATE, then compare predicted with actual purchases after it (to --as-of)
+    #[arg(long, value_name = "DATE")]
+    pub calibration_end: Option<String>,
+    /// Use the model parameters saved with --params-out instead of fitting
+    #[arg(long, value_name = "FILE", conflicts_with = "params_out")]
+    pub params: Option<PathBuf>,
+    /// Save the fitted parameters and log-likelihoods as JSON
+    #[arg(long, value_name = "FILE")]
+    pub params_out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScorecardArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Receivables files: the payment component (days late, over-limit); neutral without them
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub receivables: Vec<String>,
+    /// Customers file with credit_limit per customer (for over-limit)
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
+    /// Component weights, e.g. sales=0.3,clv=0.2 (others keep their default; see docs/scorecard.md)
+    #[arg(long, value_name = "NAME=W,...")]
+    pub weights: Option<String>,
+    /// Score cut-offs of the key, major and regular tiers (the rest is small)
+    #[arg(long, value_name = "KEY,MAJOR,REGULAR")]
+    pub tiers: Option<String>,
+    /// Class A and B shares of cumulative sales, as in `kam abc` (class A counts as a large buyer)
+    #[arg(long, value_name = "A,B")]
+    pub thresholds: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The month reported on (YYYY-MM); as-of is its last day
+    #[arg(long, value_name = "YYYY-MM")]
+    pub period: String,
+    /// Output directory, replaced atomically (a failed run leaves the previous one untouched)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Order files (or [report] orders in kam.toml)
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub orders: Vec<String>,
+    /// Inventory snapshot files for turnover in the products table
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub inventory: Vec<String>,
+    /// Receivables files: aging, credit-limit warnings and the payment component of the scorecard
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub receivables: Vec<String>,
+    /// Customers file with credit_limit per customer
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
+    /// Plan file (customer_id, period, planned_amount) for the below-plan warning
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<String>,
+    /// Total assets, for the company warning line on open receivables
+    #[arg(long, value_name = "AMOUNT")]
+    pub total_assets: Option<String>,
+    /// Configuration file (default: kam.toml in the current directory, if any)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// No summaries on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
 }

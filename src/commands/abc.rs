@@ -20,6 +20,16 @@ fn key_for(by: &str) -> (String, Option<&'static str>) {
 }
 
 pub fn run(args: AbcArgs) -> anyhow::Result<()> {
+    let quiet = args.output.quiet;
+    let (mut items, mut summary, key, thresholds) = tables(&args)?;
+    if !quiet {
+        print_summary(&summary, &items, &key, &thresholds)?;
+    }
+    output::write(if args.summary { &mut summary } else { &mut items }, &args.output)
+}
+
+/// The item table and the per-class summary of `kam abc`, the key column and the thresholds.
+pub(crate) fn tables(args: &AbcArgs) -> anyhow::Result<(DataFrame, DataFrame, String, Thresholds)> {
     let config = Config::load(args.input.config.as_deref())?;
     let quiet = args.output.quiet;
     let opts = InputOptions::new(&args.input, &config, "orders", quiet)?;
@@ -46,15 +56,12 @@ pub fn run(args: AbcArgs) -> anyhow::Result<()> {
     let orders = input::load(&opts, &request)?;
     let name = name.filter(|n| orders.get_column_index(n).is_some());
     let lines = period.filter(orders.lazy(), "order_date");
-    let mut items = abc::items(lines, &key, name, &thresholds).collect()?;
+    let items = abc::items(lines, &key, name, &thresholds).collect()?;
     if items.height() == 0 {
         return Err(bad_input(format!("no order lines in the period {}", period.describe())));
     }
-    let mut summary = abc::summary(items.clone().lazy()).collect()?;
-    if !quiet {
-        print_summary(&summary, &items, &key, &thresholds)?;
-    }
-    output::write(if args.summary { &mut summary } else { &mut items }, &args.output)
+    let summary = abc::summary(items.clone().lazy()).collect()?;
+    Ok((items, summary, key, thresholds))
 }
 
 fn print_summary(summary: &DataFrame, items: &DataFrame, key: &str, t: &Thresholds) -> anyhow::Result<()> {

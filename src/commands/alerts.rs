@@ -1,6 +1,8 @@
 //! `kam alerts`: every early warning in one report; exit code 3 with `--fail-on`.
 
-use polars::prelude::IntoLazy;
+use polars::prelude::{DataFrame, IntoLazy};
+
+use crate::metrics::churn::ChurnParams;
 use rust_decimal::Decimal;
 
 use crate::cli::{AlertsArgs, FailOn};
@@ -12,7 +14,8 @@ use crate::output;
 use crate::period::Period;
 
 use super::churn::churn_table;
-use super::receivables::{aging_table, parse_amount, parse_share, reject_range, require_as_of, AgingInputs};
+use super::receivables::{aging_table, AgingInputs};
+use super::shared::{parse_amount, parse_share, reject_range, require_as_of};
 
 pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     let config = Config::load(args.input.config.as_deref())?;
@@ -30,16 +33,9 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     }
     let warning_share = parse_share("--warning-line", &args.warning_line)?;
     let (churn, rules) = churn_table(&args.input, &config, &args.input.inputs, &args.rules, as_of, quiet)?;
-    let params = AlertParams {
-        k: rules.k,
-        churn_days: rules.churn_days,
-        drop: rules.drop,
-        oldest_bucket: buckets.oldest(),
-        oldest_days: *buckets.edges.last().expect("at least one edge"),
-        warning_share,
-    };
-    let mut parts = metric::from_churn(churn.lazy(), &params);
-    if !args.receivables.is_empty() {
+    let aging = if args.receivables.is_empty() {
+        None
+    } else {
         let inputs = AgingInputs {
             input: &args.input,
             config: &config,
@@ -48,15 +44,14 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
             orders: &[],
             period,
             as_of,
-            buckets,
+            buckets: buckets.clone(),
             total_assets,
             warning_share,
             quiet,
         };
-        let (aging, _) = aging_table(&inputs)?;
-        parts.extend(metric::from_aging(aging.lazy(), &params));
-    }
-    let mut alerts = metric::combine(parts)?.collect()?;
+        Some(aging_table(&inputs)?.0)
+    };
+    let mut alerts = alerts_table(&churn, &rules, aging.as_ref(), &buckets, warning_share)?;
     if !quiet {
         let n = |level: &str| alerts.column("severity").ok().and_then(|c| c.str().ok().map(|s| s.iter().filter(|v| *v == Some(level)).count())).unwrap_or(0);
         eprintln!(
@@ -82,4 +77,27 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// The alerts table from the churn table and, when receivables were given, the aging table.
+pub(crate) fn alerts_table(
+    churn: &DataFrame,
+    rules: &ChurnParams,
+    aging: Option<&DataFrame>,
+    buckets: &Buckets,
+    warning_share: Decimal,
+) -> anyhow::Result<DataFrame> {
+    let params = AlertParams {
+        k: rules.k,
+        churn_days: rules.churn_days,
+        drop: rules.drop,
+        oldest_bucket: buckets.oldest(),
+        oldest_days: *buckets.edges.last().expect("at least one edge"),
+        warning_share,
+    };
+    let mut parts = metric::from_churn(churn.clone().lazy(), &params);
+    if let Some(aging) = aging {
+        parts.extend(metric::from_aging(aging.clone().lazy(), &params));
+    }
+    Ok(metric::combine(parts)?.collect()?)
 }

@@ -11,7 +11,7 @@ use crate::metrics::churn::{self as metric, ChurnParams, Windows};
 use crate::output;
 use crate::period::Period;
 
-use super::receivables::{load_orders, load_table, money_type, parse_share, reject_range, require_as_of};
+use super::shared::{load_orders, load_table, money_type, parse_share, reject_range, require_as_of};
 
 /// Build the rule settings from the options.
 pub(crate) fn params(o: &ChurnOptions, input: &InputArgs, config: &Config, as_of: chrono::NaiveDate) -> anyhow::Result<ChurnParams> {

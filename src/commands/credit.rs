@@ -11,7 +11,8 @@ use crate::metrics::credit::{self as metric, CreditParams};
 use crate::output;
 use crate::period::Period;
 
-use super::receivables::{load_limits, load_orders, load_receivables, money_type};
+use super::receivables::{load_limits, load_receivables};
+use super::shared::{load_orders, money_type};
 
 /// Days of sales behind the monthly average when `--from` is not given.
 pub const CREDIT_DEFAULT_DAYS: i64 = 365;

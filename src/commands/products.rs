@@ -65,6 +65,15 @@ fn note(quiet: bool, text: String) {
 }
 
 pub fn run(args: ProductsArgs) -> anyhow::Result<()> {
+    match table(&args)? {
+        Some(mut result) => output::write(&mut result, &args.output),
+        None => Ok(()), // --per customer wrote its own output
+    }
+}
+
+/// The product table of `kam products` (notes on stderr unless quiet); None after
+/// `--per customer`, which writes its own output.
+pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
     let config = Config::load(args.input.config.as_deref())?;
     let quiet = args.output.quiet;
     let opts = InputOptions::new(&args.input, &config, "orders", quiet)?;
@@ -104,7 +113,7 @@ pub fn run(args: ProductsArgs) -> anyhow::Result<()> {
         money_scale: scale,
     };
     if per_customer {
-        return run_per_customer(&args, &config, orders, settings);
+        return run_per_customer(args, &config, orders, settings).map(|()| None);
     }
 
     let has_quantity = has(&orders, "quantity");
@@ -122,7 +131,7 @@ pub fn run(args: ProductsArgs) -> anyhow::Result<()> {
         note(quiet, "the orders have no cost column: cost, gross_profit, gross_margin_rate and the ratios built on them are empty (map one with --col cost=HEADER)".into());
     }
 
-    let inventory = load_inventory(&args, &config, by_customer)?;
+    let inventory = load_inventory(args, &config, by_customer)?;
     let mut settings = settings;
     let stock = match &inventory {
         None => {
@@ -165,14 +174,14 @@ pub fn run(args: ProductsArgs) -> anyhow::Result<()> {
         return Err(bad_input(format!("--sort: no column '{sort_column}'; the columns are: {}", columns.join(", "))));
     };
     let descending = dtype.is_primitive_numeric() || dtype.is_decimal();
-    let mut result = products::sort(table, &sort_column, descending, &settings.keys).collect()?;
+    let result = products::sort(table, &sort_column, descending, &settings.keys).collect()?;
     if result.height() == 0 {
         return Err(bad_input(format!("no order lines and no stock in the period {from} to {to}")));
     }
     if !quiet {
         print_notes(&result, &settings, inventory.is_some())?;
     }
-    output::write(&mut result, &args.output)
+    Ok(Some(result))
 }
 
 /// Read the inventory files with the orders' input settings and the --inventory-col mappings.

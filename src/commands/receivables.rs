@@ -7,54 +7,15 @@ use rust_decimal::Decimal;
 use crate::cli::{InputArgs, ReceivablesArgs};
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, roles, InputOptions, Request};
+use crate::input::{roles, Request};
+
+use super::shared::{load_orders, load_table, money_type, parse_amount, parse_share, require_as_of, with_missing};
 use crate::metrics::receivables::{self as metric, AgingParams, Buckets};
 use crate::output;
 use crate::period::Period;
 
 /// Days in the DSO period when `--from` is not given.
 pub const DSO_DEFAULT_DAYS: i64 = 90;
-
-/// Read one table from `inputs` with the shared input options (`--col`, encoding, ...).
-pub(crate) fn load_table(
-    args: &InputArgs,
-    config: &Config,
-    inputs: &[String],
-    request: &Request,
-    quiet: bool,
-) -> anyhow::Result<DataFrame> {
-    let mut opts = InputOptions::new(args, config, request.table, quiet)?;
-    opts.inputs = inputs.to_vec();
-    input::load(&opts, request)
-}
-
-/// Add the optional roles a file did not have as typed null columns.
-pub(crate) fn with_missing(frame: DataFrame, columns: &[(&str, DataType)]) -> LazyFrame {
-    let missing: Vec<Expr> = columns
-        .iter()
-        .filter(|(name, _)| frame.get_column_index(name).is_none())
-        .map(|(name, dtype)| lit(NULL).cast(dtype.clone()).alias(*name))
-        .collect();
-    let lf = frame.lazy();
-    if missing.is_empty() {
-        lf
-    } else {
-        lf.with_columns(missing)
-    }
-}
-
-/// The money type used by the inputs of this run.
-pub(crate) fn money_type(args: &InputArgs, config: &Config) -> DataType {
-    let scale = args.money_scale.or(config.input.money_scale).unwrap_or(2);
-    input::parse::money_type(scale)
-}
-
-/// `--as-of`, required by the warning commands.
-pub(crate) fn require_as_of(period: &Period, command: &str) -> anyhow::Result<NaiveDate> {
-    period
-        .as_of
-        .ok_or_else(|| bad_input(format!("{command} needs --as-of DATE (e.g. --as-of 2024-06-30): the day the report is for")))
-}
 
 /// Receivables with every role present, open amounts as of `as_of`.
 pub(crate) fn load_receivables(
@@ -102,42 +63,6 @@ pub(crate) fn load_limits(args: &InputArgs, config: &Config, customers: Option<&
     Ok(metric::limits(with_missing(frame, &[("credit_limit", money)])))
 }
 
-/// Order lines (customer_id, amount, order_date) from `inputs`.
-pub(crate) fn load_orders(args: &InputArgs, config: &Config, inputs: &[String], quiet: bool, optional: Vec<&'static str>) -> anyhow::Result<DataFrame> {
-    let request = Request {
-        table: "orders",
-        roles: roles::ORDERS,
-        required: vec!["order_date", "customer_id", "amount"],
-        optional,
-        extra: vec![],
-    };
-    load_table(args, config, inputs, &request, quiet)
-}
-
-/// Parse a money option such as --total-assets exactly.
-pub(crate) fn parse_amount(option: &str, text: &str) -> anyhow::Result<Decimal> {
-    let cleaned: String = text.chars().filter(|c| *c != ',' && *c != '_' && !c.is_whitespace()).collect();
-    cleaned
-        .parse::<Decimal>()
-        .map_err(|_| bad_input(format!("{option}: '{text}' is not an amount (expected e.g. 5000000 or 5,000,000.00)")))
-}
-
-/// Parse a share such as 0.20 or 20%.
-pub(crate) fn parse_share(option: &str, text: &str) -> anyhow::Result<Decimal> {
-    let (digits, percent) = match text.trim().strip_suffix('%') {
-        Some(d) => (d, true),
-        None => (text.trim(), false),
-    };
-    let v: Decimal = digits
-        .parse()
-        .map_err(|_| bad_input(format!("{option}: '{text}' is not a share (expected e.g. 0.20 or 20%)")))?;
-    let v = if percent { v / Decimal::ONE_HUNDRED } else { v };
-    if v < Decimal::ZERO {
-        return Err(bad_input(format!("{option}: the share cannot be negative ('{text}')")));
-    }
-    Ok(v.normalize())
-}
-
 /// The DSO period: `--from` (default: 90 days ending at the end) to `--to` or `--as-of`.
 pub(crate) fn dso_period(period: &Period, as_of: NaiveDate) -> anyhow::Result<(NaiveDate, NaiveDate, i64)> {
     let to = period.to.unwrap_or(as_of);
@@ -148,16 +73,6 @@ pub(crate) fn dso_period(period: &Period, as_of: NaiveDate) -> anyhow::Result<(N
     Ok((from, to, (to - from).num_days() + 1))
 }
 
-/// Refuse --from/--to for commands whose periods are fixed by --as-of.
-pub(crate) fn reject_range(period: &Period, command: &str) -> anyhow::Result<()> {
-    if period.from.is_some() || period.to != period.as_of {
-        return Err(bad_input(format!(
-            "{command} does not use --from/--to: its periods are calendar months ending with the month of --as-of \
-             (see --period-months)"
-        )));
-    }
-    Ok(())
-}
 
 /// Everything the aging report needs, shared with `kam alerts`.
 pub(crate) struct AgingInputs<'a> {

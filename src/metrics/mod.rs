@@ -2,3 +2,10 @@
 //! files or print; the formulas are documented in docs/metrics.md.
 
 pub mod abc;
+pub mod clv;
+pub mod products;
+pub mod alerts;
+pub mod churn;
+pub mod credit;
+pub mod receivables;
+pub mod scorecard;
