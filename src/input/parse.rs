@@ -87,6 +87,15 @@ fn money_pattern(scale: usize) -> String {
     }
 }
 
+/// The money pattern of the fast pass: sign, digits, at most `scale` decimals.
+fn plain_money_pattern(scale: usize) -> String {
+    if scale == 0 {
+        r"^-?[0-9]+$".to_string()
+    } else {
+        format!(r"^-?[0-9]+(\.[0-9]{{1,{scale}}})?$")
+    }
+}
+
 /// Strip currency signs, spaces and a leading '+', and turn (12.50) into -12.50.
 fn money_text(text: Expr) -> Expr {
     text.str()
@@ -98,15 +107,17 @@ fn money_text(text: Expr) -> Expr {
 }
 
 /// Value and bad-flag expressions for one role whose raw column has type `dtype`.
-/// How much work date parsing does: `IsoOnly` is the fast first pass; `AllFormats`
-/// runs only when some value of the column is not ISO.
+/// How much work parsing does. `Fast` reads what most exports hold (ISO dates, plain
+/// amounts like -1234.50); `Thorough` also reads 2024/3/5, 20240305, timestamps,
+/// thousands separators, currency signs and (12.50), and runs only for a column in
+/// which the fast pass found a value it could not read.
 #[derive(Clone, Copy, PartialEq)]
-enum DatePass {
-    IsoOnly,
-    AllFormats,
+enum Pass {
+    Fast,
+    Thorough,
 }
 
-fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: DatePass) -> Result<(Expr, Expr), String> {
+fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass) -> Result<(Expr, Expr), String> {
     let raw = col(role.name);
     let text = trimmed(raw.clone());
     let present = || text.clone().is_not_null();
@@ -116,7 +127,7 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
 
         (Kind::Date, DataType::String) => {
             let v = match (pass, s.date_format.as_deref()) {
-                (DatePass::IsoOnly, None) => date_from_text(text.clone(), Some("%Y-%m-%d")),
+                (Pass::Fast, None) => date_from_text(text.clone(), Some("%Y-%m-%d")),
                 (_, format) => date_from_text(text.clone(), format),
             };
             (v.clone(), present().and(v.is_null()))
@@ -125,8 +136,11 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
         (Kind::Date, DataType::Datetime(_, _)) => (raw.clone().cast(DataType::Date), lit(false)),
 
         (Kind::Money, DataType::String) => {
-            let cleaned = money_text(text.clone());
-            let valid = cleaned.clone().str().contains(lit(money_pattern(s.money_scale)), true);
+            let (cleaned, pattern) = match pass {
+                Pass::Fast => (text.clone(), plain_money_pattern(s.money_scale)),
+                Pass::Thorough => (money_text(text.clone()), money_pattern(s.money_scale)),
+            };
+            let valid = cleaned.clone().str().contains(lit(pattern), true);
             let digits = cleaned.str().replace_all(lit(","), lit(""), true);
             let v = when(valid.clone())
                 .then(digits)
@@ -195,7 +209,7 @@ fn kind_words(kind: Kind) -> &'static str {
 /// Parse `raw` (columns named by role) into typed columns.
 /// `required` roles must have a value on every row.
 pub fn parse(raw: &DataFrame, roles: &[Role], required: &[&str], s: &ParseSettings) -> Result<Parsed, (Role, String)> {
-    let select = |roles: &[Role], pass: DatePass| -> Result<DataFrame, (Role, String)> {
+    let select = |roles: &[Role], pass: Pass| -> Result<DataFrame, (Role, String)> {
         let mut exprs = Vec::new();
         for role in roles {
             let dtype = raw.column(role.name).map_err(|e| (*role, e.to_string()))?.dtype().clone();
@@ -205,17 +219,17 @@ pub fn parse(raw: &DataFrame, roles: &[Role], required: &[&str], s: &ParseSettin
         }
         raw.clone().lazy().select(exprs).collect().map_err(|e| (roles[0], e.to_string()))
     };
-    let mut frame = select(roles, DatePass::IsoOnly)?;
-    // Most exports use ISO dates: only a date column with a non-ISO value pays for
-    // the slower pass that reads 2024/3/5, 20240305, times and the like.
+    let mut frame = select(roles, Pass::Fast)?;
+    // Most exports use ISO dates and plain amounts: only a column with another
+    // notation pays for the slower, thorough pass.
     let retry: Vec<Role> = roles
         .iter()
-        .filter(|r| r.kind == Kind::Date && s.date_format.is_none())
+        .filter(|r| (r.kind == Kind::Date && s.date_format.is_none()) || r.kind == Kind::Money)
         .filter(|r| frame.column(&bad_name(r.name)).ok().and_then(|c| c.bool().ok()?.any().then_some(())).is_some())
         .copied()
         .collect();
     if !retry.is_empty() {
-        for column in select(&retry, DatePass::AllFormats)?.columns() {
+        for column in select(&retry, Pass::Thorough)?.columns() {
             frame.with_column(column.clone()).map_err(|e| (retry[0], e.to_string()))?;
         }
     }
