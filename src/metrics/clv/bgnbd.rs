@@ -464,7 +464,7 @@ impl RfmHistories {
 
 #[cfg(test)]
 mod tests {
-    use super::super::optimize::test_support::{load_cdnow, Rng};
+    use super::super::optimize::test_support::{assert_relative, load_cdnow, Rng};
     use super::*;
 
     /// Published CDNOW fit (Fader, Hardie & Lee 2005, table/section 5).
@@ -475,14 +475,6 @@ mod tests {
         b: 2.426,
     };
     const PUBLISHED_LOG_LIKELIHOOD: f64 = -9582.4;
-
-    fn assert_relative(actual: f64, expected: f64, tolerance: f64, what: &str) {
-        let error = ((actual - expected) / expected).abs();
-        assert!(
-            error <= tolerance,
-            "{what}: actual {actual}, expected {expected}, relative error {error:e} > {tolerance:e}"
-        );
-    }
 
     fn assert_params_close(actual: &BgNbdParams, expected: &BgNbdParams, tolerance: f64) {
         assert_relative(actual.r, expected.r, tolerance, "r");

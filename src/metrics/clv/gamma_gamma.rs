@@ -291,7 +291,7 @@ impl SpendHistories {
 
 #[cfg(test)]
 mod tests {
-    use super::super::optimize::test_support::{load_cdnow, Rng};
+    use super::super::optimize::test_support::{assert_relative, load_cdnow, Rng};
     use super::*;
 
     /// Published CDNOW fit (Fader, Hardie & Lee 2005, Gamma-Gamma note).
@@ -307,14 +307,6 @@ mod tests {
         a: 0.793,
         b: 2.426,
     };
-
-    fn assert_relative(actual: f64, expected: f64, tolerance: f64, what: &str) {
-        let error = ((actual - expected) / expected).abs();
-        assert!(
-            error <= tolerance,
-            "{what}: actual {actual}, expected {expected}, relative error {error:e} > {tolerance:e}"
-        );
-    }
 
     fn assert_params_close(actual: &GammaGammaParams, expected: &GammaGammaParams, tolerance: f64) {
         assert_relative(actual.p, expected.p, tolerance, "p");

@@ -497,6 +497,15 @@ fn shrink_towards(
 /// deterministic random number generator for simulations (no extra crates).
 #[cfg(test)]
 pub(crate) mod test_support {
+    /// Assert `actual` is within a relative `tolerance` of `expected`, naming `what`.
+    pub fn assert_relative(actual: f64, expected: f64, tolerance: f64, what: &str) {
+        let error = ((actual - expected) / expected).abs();
+        assert!(
+            error <= tolerance,
+            "{what}: actual {actual}, expected {expected}, relative error {error:e} > {tolerance:e}"
+        );
+    }
+
     /// The CDNOW sample, columns as in `tests/data/cdnow_summary.csv`.
     pub struct Cdnow {
         pub customer_id: Vec<u32>,
