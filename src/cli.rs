@@ -338,6 +338,12 @@ pub struct ChurnOptions {
     /// Length of the compared period in calendar months, ending with the month of --as-of
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub period_months: u32,
+    /// BG/NBD params file written by `kam clv --params-out`: adds p_alive and the P(alive) churn rule
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<String>,
+    /// With --params: churned when P(alive) is below this (default 0.2)
+    #[arg(long, value_name = "P")]
+    pub min_p_alive: Option<f64>,
 }
 
 #[derive(Args, Debug)]
@@ -427,6 +433,10 @@ pub struct AlertsArgs {
     /// Exit with code 3 when an alert at or above this severity exists (after writing the report)
     #[arg(long, value_enum, default_value = "never", value_name = "LEVEL")]
     pub fail_on: FailOn,
+    /// Sales-expense file (period YYYY-MM, amount, budget; optional customer_id, salesperson, region):
+    /// spend over budget in the month of --as-of is a sales_expense alert (销售费用预警)
+    #[arg(long, value_name = "FILE")]
+    pub expenses: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -426,3 +426,115 @@ fn alerts_bad_input_is_exit_2_not_3() {
     let run = kam(&["alerts", &data("warn_orders.csv"), "--as-of", "2024-06-30", "--total-assets", "5000"]);
     assert_bad_input(&run, &["--receivables"]);
 }
+
+// P(alive) churn rule (`--params`), as of 2024-06-30, with the CDNOW BG/NBD values in weeks
+// r = 0.243, alpha = 4.414, a = 0.793, b = 2.426 and
+//   P(alive) = 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x))^(r + x)) for x > 0, 1 for x = 0.
+//   P1 orders 01-01, 01-08, 01-15: x = 2, t_x = 14 / 7 = 2 weeks, T = 181 days = 25.857143 weeks.
+//      (4.414 + 25.857143) / (4.414 + 2) = 4.719542; ^2.243 = 32.475615; a / (b + 1) = 0.231465;
+//      0.231465 * 32.475615 = 7.516977; P = 1 / 8.516977 = 0.117413 < 0.20 -> churned
+//      (days rule: 167 days <= 180, > 2 x 7 -> only at_risk).
+//   Q1 orders 06-01, 06-15: x = 1, t_x = 2 weeks, T = 29 / 7 = 4.142857 weeks.
+//      (4.414 + 4.142857) / 6.414 = 1.334091; ^1.243 = 1.430887; a / b = 0.326876;
+//      0.326876 * 1.430887 = 0.467722; P = 1 / 1.467722 = 0.681328 -> active (15 days <= 2 x 14).
+//   Z1 one order 06-20: x = 0 -> P = 1; company gap median(7, 7, 14) = 7, 10 days <= 14 -> active.
+const P_ALIVE_ORDERS: &str = "order_date,customer_id,amount\n2024-01-01,P1,10.00\n2024-01-08,P1,10.00\n2024-01-15,P1,10.00\n\
+2024-06-01,Q1,20.00\n2024-06-15,Q1,20.00\n2024-06-20,Z1,5.00\n";
+const CDNOW_PARAMS: &str = r#"{"format": "kam-clv-params", "version": 1, "time_unit": "weeks", "as_of": "1997-09-30", "customers": 2357,
+"bgnbd": {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426, "log_likelihood": -9582.4, "customers": 2357},
+"gamma_gamma": {"p": 6.25, "q": 3.74, "v": 15.44, "log_likelihood": -4000.0, "customers": 946}}"#;
+
+#[test]
+fn churn_by_p_alive_by_hand() {
+    let dir = tempdir();
+    let orders = write(dir.path(), "orders.csv", P_ALIVE_ORDERS.as_bytes()).display().to_string();
+    let params = write(dir.path(), "clv-model.json", CDNOW_PARAMS.as_bytes()).display().to_string();
+    let run = kam(&["churn", &orders, "--as-of", "2024-06-30", "--params", &params, "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    assert_eq!(column(out, "customer_id"), ["P1", "Q1", "Z1"]);
+    let p: Vec<f64> = column(out, "p_alive").iter().map(|v| v.parse().unwrap()).collect();
+    for (got, want) in p.iter().zip([0.117413, 0.681328, 1.0]) {
+        assert!((got - want).abs() < 1e-6, "p_alive {got} vs {want}: {out}");
+    }
+    assert_eq!(column(out, "status"), ["churned", "active", "active"]);
+    assert_eq!(column(out, "reason")[0], "P(alive) 0.12 < 0.20");
+    // p_alive sits right after reason.
+    let header = &csv_rows(out)[0];
+    let at = header.iter().position(|h| h == "reason").unwrap();
+    assert_eq!(header[at + 1], "p_alive");
+
+    // --min-p-alive 0.1: 0.117 is not below it -> the days rule's at_risk again.
+    let run = kam(&["churn", &orders, "--as-of", "2024-06-30", "--params", &params, "--min-p-alive", "0.1", "--format", "csv", "-q"]);
+    assert_eq!(column(&run.stdout, "status"), ["at_risk", "active", "active"]);
+    // --min-p-alive 0.7: Q1 0.681 < 0.70 -> churned too.
+    let run = kam(&["churn", &orders, "--as-of", "2024-06-30", "--params", &params, "--min-p-alive", "0.7", "--format", "csv", "-q"]);
+    assert_eq!(column(&run.stdout, "status"), ["churned", "churned", "active"]);
+    assert_eq!(column(&run.stdout, "reason")[1], "P(alive) 0.68 < 0.70");
+
+    // Without --params: no p_alive column, days rule only.
+    let run = kam(&["churn", &orders, "--as-of", "2024-06-30", "--format", "csv", "-q"]);
+    assert!(!csv_rows(&run.stdout)[0].iter().any(|h| h == "p_alive"), "{}", run.stdout);
+    assert_eq!(column(&run.stdout, "status"), ["at_risk", "active", "active"]);
+
+    // kam alerts takes the same options: the churned alert shows P(alive) against the bound.
+    let run = kam(&["alerts", &orders, "--as-of", "2024-06-30", "--params", &params, "--format", "csv", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<String> = csv_rows(&run.stdout)[1..].iter().map(|r| r.join("|")).collect();
+    assert!(rows.contains(&"P1|churned|critical|P(alive) 0.12|P(alive) 0.20|P(alive) 0.12 < 0.20".to_string()), "{rows:?}");
+
+    let run = kam(&["churn", &orders, "--as-of", "2024-06-30", "--min-p-alive", "0.3"]);
+    assert_bad_input(&run, &["--min-p-alive needs --params"]);
+    let run = kam(&["churn", &orders, "--as-of", "2024-06-30", "--params", &params, "--min-p-alive", "1.5"]);
+    assert_bad_input(&run, &["--min-p-alive"]);
+    let bad = write(dir.path(), "bad.json", b"{}").display().to_string();
+    let run = kam(&["churn", &orders, "--as-of", "2024-06-30", "--params", &bad]);
+    assert_bad_input(&run, &["--params"]);
+}
+
+// Sales-expense warning (销售费用预警), as of 2024-06-30: rows of period 2024-06 summed by
+// customer_id / salesperson; spend > budget is a warning, more than 20% over is critical.
+//   A1 Wang 7,000.00 + 5,000.00 = 12,000.00 vs 6,000.00 + 4,000.00 = 10,000.00: +20.0%, not more -> warning.
+//   B1 Li 12,100.00 vs 10,000.00: +21.0% -> critical.
+//   C1 Li 500.00 vs 800.00: under budget -> no alert; its May row (9,000.00 vs 100.00) is another month.
+//   D1 Zhao "202406" 100.50 vs 100.00: +0.5% -> warning.
+const EXPENSES: &str = "期间,客户编码,业务员,费用金额,预算\n2024-06,A1,Wang,7000.00,6000.00\n2024-06,A1,Wang,5000.00,4000.00\n\
+2024-06,B1,Li,12100.00,10000.00\n2024-06,C1,Li,500.00,800.00\n2024-05,C1,Li,9000.00,100.00\n202406,D1,Zhao,100.50,100.00\n";
+
+fn expense_rows(orders: &str, expenses: &str) -> Vec<String> {
+    let run = kam(&["alerts", orders, "--as-of", "2024-06-30", "--expenses", expenses, "--format", "csv", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    csv_rows(&run.stdout)[1..].iter().filter(|r| r[1] == "sales_expense").map(|r| r.join("|")).collect()
+}
+
+#[test]
+fn sales_expense_alerts_by_hand() {
+    let dir = tempdir();
+    let orders = write(dir.path(), "orders.csv", P_ALIVE_ORDERS.as_bytes()).display().to_string();
+    let expenses = write(dir.path(), "expenses.csv", EXPENSES.as_bytes()).display().to_string();
+    assert_eq!(
+        expense_rows(&orders, &expenses),
+        [
+            "B1|sales_expense|critical|12,100.00|10,000.00|spend 12,100.00 over budget 10,000.00 (+21.0%)",
+            "A1|sales_expense|warning|12,000.00|10,000.00|spend 12,000.00 over budget 10,000.00 (+20.0%)",
+            "D1|sales_expense|warning|100.50|100.00|spend 100.50 over budget 100.00 (+0.5%)",
+        ]
+    );
+    // No customer, salesperson or region: one company row (Total) for the month.
+    //   June 600.00 + 500.00 = 1,100.00 vs 500.00 + 500.00 = 1,000.00: +10.0% -> warning; May is ignored.
+    let company = write(dir.path(), "company.csv", b"month,spend,budget\n2024-06,600.00,500.00\n2024-06,500.00,500.00\n2024-05,5000.00,1.00\n");
+    assert_eq!(
+        expense_rows(&orders, &company.display().to_string()),
+        ["Total|sales_expense|warning|1,100.00|1,000.00|spend 1,100.00 over budget 1,000.00 (+10.0%)"]
+    );
+    // By region only: the alert is named by the region.  North 300.00 vs 200.00: +50.0% -> critical.
+    let regions = write(dir.path(), "regions.csv", b"period,amount,budget,region\n2024-06,300.00,200.00,North\n2024-06,100.00,200.00,South\n");
+    assert_eq!(
+        expense_rows(&orders, &regions.display().to_string()),
+        ["North|sales_expense|critical|300.00|200.00|spend 300.00 over budget 200.00 (+50.0%)"]
+    );
+    // The budget is required.
+    let bad = write(dir.path(), "bad.csv", b"period,amount\n2024-06,1.00\n").display().to_string();
+    let run = kam(&["alerts", &orders, "--as-of", "2024-06-30", "--expenses", &bad]);
+    assert_bad_input(&run, &["budget"]);
+}

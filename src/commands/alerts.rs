@@ -1,6 +1,10 @@
 //! `kam alerts`: every early warning in one report; exit code 3 with `--fail-on`.
 
-use polars::prelude::{DataFrame, IntoLazy};
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::{DataFrame, IntoLazy, LazyFrame};
+
+use crate::cli::InputArgs;
+use crate::input::{roles, Request};
 
 use crate::metrics::churn::ChurnParams;
 use rust_decimal::Decimal;
@@ -15,7 +19,7 @@ use crate::period::Period;
 
 use super::churn::churn_table;
 use super::receivables::{aging_table, AgingInputs};
-use super::shared::{parse_amount, parse_share, reject_range, require_as_of};
+use super::shared::{load_table, parse_amount, parse_share, reject_range, require_as_of};
 
 pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     let config = Config::load(args.input.config.as_deref())?;
@@ -51,7 +55,11 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
         };
         Some(aging_table(&inputs)?.0)
     };
-    let mut alerts = alerts_table(&churn, &rules, aging.as_ref(), &buckets, warning_share)?;
+    let expenses = match &args.expenses {
+        Some(file) => Some(expense_alerts(&args.input, &config, file, as_of, quiet)?),
+        None => None,
+    };
+    let mut alerts = alerts_table(&churn, &rules, aging.as_ref(), &buckets, warning_share, expenses)?;
     if !quiet {
         let n = |level: &str| alerts.column("severity").ok().and_then(|c| c.str().ok().map(|s| s.iter().filter(|v| *v == Some(level)).count())).unwrap_or(0);
         eprintln!(
@@ -86,6 +94,7 @@ pub(crate) fn alerts_table(
     aging: Option<&DataFrame>,
     buckets: &Buckets,
     warning_share: Decimal,
+    expenses: Option<LazyFrame>,
 ) -> anyhow::Result<DataFrame> {
     let params = AlertParams {
         k: rules.k,
@@ -94,10 +103,28 @@ pub(crate) fn alerts_table(
         oldest_bucket: buckets.oldest(),
         oldest_days: *buckets.edges.last().expect("at least one edge"),
         warning_share,
+        min_p_alive: rules.min_p_alive,
     };
     let mut parts = metric::from_churn(churn.clone().lazy(), &params);
     if let Some(aging) = aging {
         parts.extend(metric::from_aging(aging.clone().lazy(), &params));
     }
+    parts.extend(expenses);
     Ok(metric::combine(parts)?.collect()?)
+}
+
+/// The sales_expense alerts of the month of `as_of` from an expenses file (`--expenses`).
+fn expense_alerts(input: &InputArgs, config: &Config, file: &str, as_of: NaiveDate, quiet: bool) -> anyhow::Result<LazyFrame> {
+    let keys = ["customer_id", "salesperson", "region"];
+    let request = Request {
+        table: "expenses",
+        roles: roles::EXPENSES,
+        required: vec!["period", "amount", "budget"],
+        optional: keys.to_vec(),
+        extra: vec![],
+    };
+    let table = load_table(input, config, std::slice::from_ref(&file.to_string()), &request, quiet)?;
+    let present: Vec<&str> = keys.iter().copied().filter(|k| table.get_column_index(k).is_some()).collect();
+    let month = format!("{:04}{:02}", as_of.year(), as_of.month());
+    metric::from_expenses(table.lazy(), &month, &present)
 }

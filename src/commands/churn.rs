@@ -11,6 +11,8 @@ use crate::metrics::churn::{self as metric, ChurnParams, Windows};
 use crate::output;
 use crate::period::Period;
 
+use super::clv::{load_params, Inputs};
+use crate::metrics::clv::summary::customers;
 use super::shared::{load_orders, load_table, money_type, parse_share, reject_range, require_as_of};
 
 /// Build the rule settings from the options.
@@ -28,7 +30,19 @@ pub(crate) fn params(o: &ChurnOptions, input: &InputArgs, config: &Config, as_of
     if drop >= rust_decimal::Decimal::ONE {
         return Err(bad_input("--drop must be below 1 (e.g. 0.20 or 20%)"));
     }
+    let min_p_alive = match (&o.params, o.min_p_alive) {
+        (None, Some(_)) => return Err(bad_input("--min-p-alive needs --params FILE (a `kam clv --params-out` file)")),
+        (None, None) => None,
+        (Some(_), m) => {
+            let m = m.unwrap_or(0.2);
+            if !(m > 0.0 && m <= 1.0) {
+                return Err(bad_input("--min-p-alive must be above 0 and at most 1 (e.g. 0.2)"));
+            }
+            Some(m)
+        }
+    };
     Ok(ChurnParams {
+        min_p_alive,
         as_of,
         k: o.gap_multiple,
         churn_days: o.churn_days,
@@ -56,11 +70,60 @@ pub(crate) fn churn_table(input: &InputArgs, config: &Config, orders: &[String],
         }
         None => None,
     };
-    let table = metric::churn(lines.lazy(), plan, has_order_id, &p).collect()?;
+    let mut table = metric::churn(lines.clone().lazy(), plan, has_order_id, &p).collect()?;
     if table.height() == 0 {
         return Err(bad_input(format!("no orders on or before {as_of}")));
     }
+    if let (Some(file), Some(min)) = (&o.params, p.min_p_alive) {
+        table = add_p_alive(table, &lines, has_order_id, std::path::Path::new(file), min, as_of)?;
+    }
     Ok((table, p))
+}
+
+/// Add p_alive (BG/NBD, parameters from a `kam clv --params-out` file, x, t_x, T as
+/// of as-of) after `reason`, and mark a customer churned when p_alive < `min`
+/// (a customer already churned by the days rule keeps that reason).
+fn add_p_alive(
+    table: DataFrame,
+    lines: &DataFrame,
+    has_order_id: bool,
+    file: &std::path::Path,
+    min: f64,
+    as_of: chrono::NaiveDate,
+) -> anyhow::Result<DataFrame> {
+    let bg = load_params(file)?.bg();
+    let summary = customers(lines.clone().lazy(), as_of, has_order_id, false).collect()?;
+    let inputs = Inputs::from_summary(&summary)?;
+    let p_alive: Vec<f64> = (0..inputs.x.len()).map(|i| bg.p_alive(inputs.x[i], inputs.t_x[i], inputs.t[i])).collect();
+    // The model's answer per customer, with the reason it would give: formatting the
+    // figure here keeps the two decimals of the other reasons.
+    let because: Vec<String> = p_alive.iter().map(|pa| format!("P(alive) {pa:.2} < {min:.2}")).collect();
+    let probs = DataFrame::new(
+        summary.height(),
+        vec![
+            summary.column("customer_id")?.clone(),
+            Column::new("p_alive".into(), p_alive),
+            Column::new("p_alive_reason".into(), because),
+        ],
+    )?;
+    let mut columns: Vec<Expr> = Vec::new();
+    for name in table.get_column_names() {
+        columns.push(col(name.as_str()));
+        if name.as_str() == "reason" {
+            columns.push(col("p_alive"));
+        }
+    }
+    // A customer already churned by the days rule keeps that reason.
+    let below = col("p_alive").lt(lit(min)).and(col("status").neq(lit("churned"))).fill_null(lit(false));
+    Ok(table
+        .lazy()
+        .join(probs.lazy(), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        .with_columns([
+            when(below.clone()).then(lit("churned")).otherwise(col("status")).alias("status"),
+            when(below).then(col("p_alive_reason")).otherwise(col("reason")).alias("reason"),
+        ])
+        .select(columns)
+        .collect()?)
 }
 
 pub fn run(args: ChurnArgs) -> anyhow::Result<()> {

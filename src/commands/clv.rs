@@ -177,9 +177,9 @@ fn values(frame: &DataFrame, name: &str) -> anyhow::Result<Vec<f64>> {
 
 /// The model inputs of every customer, as slices for the fits.
 pub(crate) struct Inputs {
-    x: Vec<f64>,
-    t_x: Vec<f64>,
-    t: Vec<f64>,
+    pub(crate) x: Vec<f64>,
+    pub(crate) t_x: Vec<f64>,
+    pub(crate) t: Vec<f64>,
     m: Vec<f64>,
 }
 
@@ -200,7 +200,7 @@ impl Inputs {
 }
 
 /// Read and check a params file (`--params`).
-fn load_params(path: &std::path::Path) -> anyhow::Result<SavedParams> {
+pub(crate) fn load_params(path: &std::path::Path) -> anyhow::Result<SavedParams> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| bad_input(format!("--params {file}: cannot read the file: {e}")))?;
     let saved: SavedParams =

@@ -89,7 +89,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let products_table = products::table(&products_args)?.ok_or_else(|| anyhow::anyhow!("kam products returned no table"))?;
 
     // churn, receivables, alerts (as of the month end)
-    let rules = ChurnOptions { plan, gap_multiple: 2.0, churn_days: 180, drop: "0.20".into(), period_months: 1 };
+    let rules = ChurnOptions { plan, gap_multiple: 2.0, churn_days: 180, drop: "0.20".into(), period_months: 1, params: None, min_p_alive: None };
     let (churn_table, churn_params) = churn::churn_table(&input, &config, &orders, &rules, as_of, true)?;
     let buckets = Buckets::default();
     let warning_share = parse_share("--warning-line", "0.20")?;
@@ -114,7 +114,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         notes.push(format!("receivables: {note}"));
         Some(table)
     };
-    let alerts_table = alerts::alerts_table(&churn_table, &churn_params, aging.as_ref(), &buckets, warning_share)?;
+    let alerts_table = alerts::alerts_table(&churn_table, &churn_params, aging.as_ref(), &buckets, warning_share, None)?;
 
     // clv and scorecard
     let lines = scorecard::load_orders(&input, &config, &orders, true)?;

@@ -115,6 +115,15 @@ pub const PLAN: &[Role] = &[
     role("product_id", Kind::Text, false, PRODUCT_ALIASES),
 ];
 
+pub const EXPENSES: &[Role] = &[
+    role("period", Kind::Text, true, &["month", "期间", "月份"]),
+    role("amount", Kind::Money, true, &["spend", "expense", "expenses", "费用", "费用金额"]),
+    role("budget", Kind::Money, true, &["budget amount", "预算", "预算金额"]),
+    role("customer_id", Kind::Text, false, CUSTOMER_ALIASES),
+    role("salesperson", Kind::Text, false, &["sales rep", "rep", "业务员", "销售员"]),
+    role("region", Kind::Text, false, &["area", "地区", "区域"]),
+];
+
 /// Fold a header for comparison: lower case, no spaces, `_` or `-`, no BOM.
 pub fn fold(header: &str) -> String {
     header

@@ -2,7 +2,8 @@
 //! severity, figure, threshold, reason, built from the churn table
 //! (crate::metrics::churn) and the aging table (crate::metrics::receivables).
 //! Figures and thresholds are text so that money stays exact next to days and
-//! percentages. The severity of each kind is fixed: docs/warnings.md.
+//! percentages. The severity of each kind is fixed, except sales_expense (warning, critical
+//! more than 20% over budget): docs/warnings.md.
 
 use polars::prelude::*;
 use rust_decimal::Decimal;
@@ -13,7 +14,7 @@ use super::receivables::TOTAL;
 pub const SEVERITIES: [&str; 3] = ["info", "warning", "critical"];
 
 /// Alert kinds and their severity.
-pub const KINDS: [(&str, &str); 9] = [
+pub const KINDS: [(&str, &str); 10] = [
     ("churned", "critical"),
     ("over_credit_limit", "critical"),
     ("assets_warning_line", "critical"),
@@ -22,6 +23,7 @@ pub const KINDS: [(&str, &str); 9] = [
     ("sales_vs_previous", "warning"),
     ("sales_vs_last_year", "warning"),
     ("aging_overdue", "warning"),
+    ("sales_expense", "warning"),
     ("order_frequency", "info"),
 ];
 
@@ -64,6 +66,28 @@ pub struct AlertParams {
     pub oldest_bucket: String,
     pub oldest_days: i32,
     pub warning_share: Decimal,
+    /// With `--params`: the churn table has p_alive and this P(alive) churn rule.
+    pub min_p_alive: Option<f64>,
+}
+
+/// The churned alert's figure: days since the last order, or P(alive) when only
+/// the P(alive) rule (`--params`) marked the customer churned.
+fn churned_figure(p: &AlertParams) -> Expr {
+    let days = concat_str([s(col("days_since_last")), lit(" days")], "", true);
+    match p.min_p_alive {
+        None => days,
+        Some(_) => when(col("days_since_last").gt(lit(p.churn_days)))
+            .then(days)
+            .otherwise(concat_str([lit("P(alive) "), num(col("p_alive"), 2)], "", true)),
+    }
+}
+
+fn churned_threshold(p: &AlertParams) -> Expr {
+    let days = lit(format!("{} days", p.churn_days));
+    match p.min_p_alive {
+        None => days,
+        Some(m) => when(col("days_since_last").gt(lit(p.churn_days))).then(days).otherwise(lit(format!("P(alive) {m:.2}"))),
+    }
 }
 
 /// Alerts from the churn table: churned, churn_risk, sales_vs_*, order_frequency.
@@ -86,8 +110,8 @@ pub fn from_churn(churn: LazyFrame, p: &AlertParams) -> Vec<LazyFrame> {
     vec![
         churn.clone().filter(col("status").eq(lit("churned"))).select(row(
             "churned",
-            concat_str([s(col("days_since_last")), lit(" days")], "", true),
-            lit(format!("{} days", p.churn_days)),
+            churned_figure(p),
+            churned_threshold(p),
             col("reason"),
         )),
         churn.clone().filter(col("status").eq(lit("at_risk"))).select(row(
@@ -155,6 +179,85 @@ pub fn from_aging(aging: LazyFrame, p: &AlertParams) -> Vec<LazyFrame> {
             ),
         )),
     ]
+}
+
+/// Money with thousands separators and two decimals: 12000 -> "12,000.00".
+pub fn money_text(v: Decimal) -> String {
+    let text = format!("{:.2}", v.round_dp(2).abs());
+    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}{grouped}.{frac}", if v.round_dp(2) < Decimal::ZERO { "-" } else { "" })
+}
+
+/// Sales-expense alerts (销售费用预警) from an expenses table (period, amount, budget and
+/// the optional `keys` among customer_id, salesperson, region): rows whose period is
+/// `month` (YYYYMM; the period's digits are compared) are summed by the keys (one company
+/// row without keys) and a group whose spend exceeds its budget is an alert: warning,
+/// critical when the spend is more than 20% over the budget (or the budget is not positive).
+/// The alert's customer_id is the customer (else the keys joined with " / ", else Total).
+pub fn from_expenses(expenses: LazyFrame, month: &str, keys: &[&str]) -> anyhow::Result<LazyFrame> {
+    let in_month = col("period").cast(DataType::String).str().replace_all(lit(r"\D"), lit(""), false).str().slice(lit(0), lit(6)).eq(lit(month));
+    let sums = [col("amount").sum().cast(DataType::String).alias("spend"), col("budget").sum().cast(DataType::String).alias("budget")];
+    let filtered = expenses.filter(in_month);
+    let grouped = if keys.is_empty() {
+        filtered.select(sums)
+    } else {
+        let by: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+        filtered.group_by(by.clone()).agg(sums).sort_by_exprs(by, SortMultipleOptions::default().with_nulls_last(true))
+    }
+    .collect()?;
+    let (mut ids, mut severity, mut figure, mut threshold, mut reason) = (vec![], vec![], vec![], vec![], vec![]);
+    let text = |name: &str| -> anyhow::Result<Vec<Option<String>>> {
+        Ok(grouped.column(name)?.cast(&DataType::String)?.str()?.iter().map(|v| v.map(str::to_string)).collect())
+    };
+    let spends = text("spend")?;
+    let budgets = text("budget")?;
+    let key_values: Vec<Vec<Option<String>>> = keys.iter().map(|k| text(k)).collect::<anyhow::Result<_>>()?;
+    let twenty = Decimal::new(12, 1);
+    for i in 0..grouped.height() {
+        let parse = |v: &Option<String>| v.as_deref().and_then(|t| t.parse::<Decimal>().ok()).unwrap_or(Decimal::ZERO);
+        let (spend, budget) = (parse(&spends[i]), parse(&budgets[i]));
+        if spend <= budget {
+            continue;
+        }
+        let over = if budget > Decimal::ZERO {
+            let share = ((spend - budget) / budget * Decimal::ONE_HUNDRED).round_dp(1);
+            format!(" (+{share:.1}%)")
+        } else {
+            String::new()
+        };
+        let critical = budget <= Decimal::ZERO || spend > budget * twenty;
+        let id = match keys.iter().position(|k| *k == "customer_id") {
+            Some(c) => key_values[c][i].clone().unwrap_or_default(),
+            None if keys.is_empty() => TOTAL.to_string(),
+            None => key_values.iter().map(|v| v[i].clone().unwrap_or_default()).collect::<Vec<_>>().join(" / "),
+        };
+        ids.push(id);
+        severity.push(if critical { "critical" } else { "warning" });
+        figure.push(money_text(spend));
+        threshold.push(money_text(budget));
+        reason.push(format!("spend {} over budget {}{over}", money_text(spend), money_text(budget)));
+    }
+    let n = ids.len();
+    let kind = vec!["sales_expense"; n];
+    Ok(DataFrame::new(
+        n,
+        vec![
+            Column::new("customer_id".into(), ids),
+            Column::new("kind".into(), kind),
+            Column::new("severity".into(), severity),
+            Column::new("figure".into(), figure),
+            Column::new("threshold".into(), threshold),
+            Column::new("reason".into(), reason),
+        ],
+    )?
+    .lazy())
 }
 
 /// Stack alert frames, most severe first, then by kind order and customer.

@@ -81,6 +81,8 @@ pub struct ChurnParams {
     pub drop: Decimal,
     pub windows: Windows,
     pub money: DataType,
+    /// With `--params`: churned when P(alive) is below this.
+    pub min_p_alive: Option<f64>,
 }
 
 /// `cur < (1 − drop) × base`, exactly on decimals, only when base > 0.
