@@ -6,7 +6,7 @@ use polars::prelude::*;
 use crate::cli::{ChurnArgs, ChurnOptions, InputArgs};
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{roles, Request};
+use crate::input::Request;
 use crate::metrics::churn::{self as metric, ChurnParams, Windows};
 use crate::output;
 use crate::period::Period;
@@ -59,14 +59,7 @@ pub(crate) fn churn_table(input: &InputArgs, config: &Config, orders: &[String],
     let has_order_id = lines.get_column_index("order_id").is_some();
     let plan = match &o.plan {
         Some(file) => {
-            let request = Request {
-                table: "plan",
-                roles: roles::PLAN,
-                required: vec!["customer_id", "period", "planned_amount"],
-                optional: vec![],
-                extra: vec![],
-            };
-            Some(load_table(input, config, std::slice::from_ref(file), &request, quiet)?.lazy())
+            Some(load_table(input, config, std::slice::from_ref(file), &Request::plan(), quiet)?.lazy())
         }
         None => None,
     };

@@ -318,14 +318,7 @@ fn run_per_customer(args: &ProductsArgs, config: &Config, orders: DataFrame, set
 fn load_plan(args: &ProductsArgs, config: &Config) -> anyhow::Result<DataFrame> {
     let plan_args = InputArgs { inputs: args.plan.clone(), columns: vec![], ..args.input.clone() };
     let opts = InputOptions::new(&plan_args, config, "plan", args.output.quiet)?;
-    let request = Request {
-        table: "plan",
-        roles: roles::PLAN,
-        required: vec!["customer_id", "period", "planned_amount"],
-        optional: vec![],
-        extra: vec![],
-    };
-    let plan = input::load(&opts, &request)?;
+    let plan = input::load(&opts, &Request::plan())?;
     // 2024-03, 2024-3, 2024/03, 2024.03, 202403, 2024年3月 -> 2024-03-01.
     let text = col("period")
         .str()

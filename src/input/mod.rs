@@ -81,6 +81,17 @@ pub struct Request {
 }
 
 impl Request {
+    /// The plan table (SPEC §1): customer_id, period (YYYY-MM), planned_amount.
+    pub fn plan() -> Request {
+        Request {
+            table: "plan",
+            roles: roles::PLAN,
+            required: vec!["customer_id", "period", "planned_amount"],
+            optional: vec![],
+            extra: vec![],
+        }
+    }
+
     fn wanted_roles(&self) -> Vec<Role> {
         let mut wanted: Vec<Role> = self
             .roles

@@ -75,19 +75,7 @@ pub fn fit_bgnbd(x: &[f64], t_x: &[f64], t: &[f64]) -> Result<Fit<BgNbdParams>, 
     let mut params = from_ln(&found.point);
     params.alpha /= scale; // α is a rate per time unit: undo the rescaling.
     let log_likelihood = RfmHistories::new(x, t_x, t).total_log_likelihood(&params);
-    if !found.converged || !log_likelihood.is_finite() {
-        return Err(FitError::NotConverged {
-            model: BGNBD,
-            best_log_likelihood: log_likelihood,
-            iterations: found.iterations,
-        });
-    }
-    Ok(Fit {
-        params,
-        log_likelihood,
-        iterations: found.iterations,
-        converged: true,
-    })
+    Fit::checked(BGNBD, params, log_likelihood, found.iterations, found.converged)
 }
 
 /// The per-customer methods take one customer's (x, t_x, T) as checked by

@@ -64,19 +64,7 @@ pub fn fit_gamma_gamma(x: &[f64], m: &[f64]) -> Result<Fit<GammaGammaParams>, Fi
     let mut params = from_ln(&found.point);
     params.v *= mean_spend; // v is a rate scale in currency units: undo the rescaling.
     let log_likelihood = SpendHistories::new(&repeat_x, &repeat_m).total_log_likelihood(&params);
-    if !found.converged || !log_likelihood.is_finite() {
-        return Err(FitError::NotConverged {
-            model: GAMMA_GAMMA,
-            best_log_likelihood: log_likelihood,
-            iterations: found.iterations,
-        });
-    }
-    Ok(Fit {
-        params,
-        log_likelihood,
-        iterations: found.iterations,
-        converged: true,
-    })
+    Fit::checked(GAMMA_GAMMA, params, log_likelihood, found.iterations, found.converged)
 }
 
 impl GammaGammaParams {

@@ -23,6 +23,17 @@ pub struct Fit<P> {
     pub converged: bool,
 }
 
+impl<P> Fit<P> {
+    /// The fit at the optimiser's end point, or `NotConverged` (with the best
+    /// log-likelihood reached) when it stopped early or the likelihood is not finite.
+    pub fn checked(model: &'static str, params: P, log_likelihood: f64, iterations: usize, converged: bool) -> Result<Fit<P>, FitError> {
+        if !converged || !log_likelihood.is_finite() {
+            return Err(FitError::NotConverged { model, best_log_likelihood: log_likelihood, iterations });
+        }
+        Ok(Fit { params, log_likelihood, iterations, converged: true })
+    }
+}
+
 /// Why a model could not be fitted. The messages are meant for end users.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FitError {
