@@ -53,10 +53,11 @@ pub(crate) fn tables(args: &AbcArgs) -> anyhow::Result<(DataFrame, DataFrame, St
         optional: name.into_iter().chain(["order_date"]).collect(),
         extra: if key_role.is_none() { vec![key.clone()] } else { vec![] },
     };
-    let orders = input::load(&opts, &request)?;
-    let name = name.filter(|n| orders.get_column_index(n).is_some());
-    let lines = period.filter(orders.lazy(), "order_date");
-    let items = abc::items(lines, &key, name, &thresholds).collect()?;
+    let items = input::query(&opts, &request, |orders| {
+        let name = name.filter(|n| orders.clone().collect_schema().is_ok_and(|s| s.contains(n)));
+        let lines = period.filter(orders, "order_date");
+        Ok(abc::items(lines, &key, name, &thresholds))
+    })?;
     if items.height() == 0 {
         return Err(bad_input(format!("no order lines in the period {}", period.describe())));
     }

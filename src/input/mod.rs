@@ -4,6 +4,7 @@
 
 pub mod parse;
 pub mod roles;
+pub mod scan;
 pub mod source;
 
 use std::collections::HashMap;
@@ -92,6 +93,15 @@ impl Request {
         }
     }
 
+    /// The names of `roles` that must be filled on every row.
+    fn required_of(&self, roles: &[Role]) -> Vec<&'static str> {
+        roles
+            .iter()
+            .map(|r| r.name)
+            .filter(|n| self.required.contains(n) || self.extra.iter().any(|e| e == n))
+            .collect()
+    }
+
     fn wanted_roles(&self) -> Vec<Role> {
         let mut wanted: Vec<Role> = self
             .roles
@@ -109,8 +119,40 @@ impl Request {
     }
 }
 
-/// Read every input of a request into one typed frame with columns named by role.
+/// Compute `query` over the request's table. Files the streamed scan can read are
+/// streamed from disk, with every row checked in the same pass; if the scan declines,
+/// or a value needs the thorough parse or is bad, the table is loaded thoroughly and
+/// the query runs on it. The result is the same either way; only the thorough way
+/// reports problems.
+pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>) -> anyhow::Result<DataFrame> {
+    let started = std::time::Instant::now();
+    let trace = |how: &str| {
+        if std::env::var_os("KAM_TRACE_READ").is_some() {
+            eprintln!("kam: trace: {} {how} ({:.3} s)", req.table, started.elapsed().as_secs_f64());
+        }
+    };
+    match scan::scan(opts, req) {
+        Some(scanned) => match scan::collect_checked(query(scanned.frame)?, scanned.check) {
+            Ok(frame) => {
+                trace("streamed");
+                return Ok(frame);
+            }
+            Err(why) => trace(&format!("loaded: {why}")),
+        },
+        None => trace("loaded: the scan declined"),
+    }
+    Ok(query(load_thoroughly(opts, req)?.lazy())?.collect()?)
+}
+
+/// Read every input of a request into one typed frame with columns named by role
+/// (streamed where possible, see `query`).
 pub fn load(opts: &InputOptions, req: &Request) -> anyhow::Result<DataFrame> {
+    query(opts, req, Ok)
+}
+
+/// `load` the thorough way: the whole input read, every value typed, and the first
+/// problem of each column found and explained.
+fn load_thoroughly(opts: &InputOptions, req: &Request) -> anyhow::Result<DataFrame> {
     let locations = source::expand(&opts.inputs)?;
     let wanted = req.wanted_roles();
     let mut frames = Vec::new();
@@ -123,20 +165,7 @@ pub fn load(opts: &InputOptions, req: &Request) -> anyhow::Result<DataFrame> {
 
 fn load_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[Role]) -> anyhow::Result<DataFrame> {
     let source = Source::open(location, &opts.read)?;
-    let mut explicit = opts.columns.clone();
-    for header in &req.extra {
-        explicit.insert(header.clone(), header.clone());
-    }
-    explicit.retain(|role, _| wanted.iter().any(|r| r.name == role));
-    let (found, missing) = roles::resolve(wanted, &source.headers, &explicit);
-    let must_have: Vec<&Role> = missing
-        .iter()
-        .filter(|r| req.required.contains(&r.name) || req.extra.iter().any(|e| e == r.name) || explicit.contains_key(r.name))
-        .collect();
-    if let Some(role) = must_have.first() {
-        return Err(bad_input(missing_column_message(&source, req.table, role, explicit.get(role.name))));
-    }
-    check_duplicate_headers(&source, &found)?;
+    let found = resolve_columns(&source, opts, req, wanted)?;
     let positions: Vec<usize> = found
         .iter()
         .map(|(_, h)| source.headers.iter().position(|x| x == h).expect("resolved header exists"))
@@ -153,11 +182,7 @@ fn load_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[R
         )));
     }
     let mapped_roles: Vec<Role> = found.iter().map(|(r, _)| *r).collect();
-    let required: Vec<&str> = mapped_roles
-        .iter()
-        .map(|r| r.name)
-        .filter(|n| req.required.contains(n) || req.extra.iter().any(|e| e == n))
-        .collect();
+    let required = req.required_of(&mapped_roles);
     let parsed = parse::parse(&raw, &mapped_roles, &required, &opts.parse)
         .map_err(|(role, msg)| bad_input(format!("{}: column '{}' ({}) {msg}", source.name, header_of(&found, role.name), role.name)))?;
     if parsed.problems.is_empty() {
@@ -178,6 +203,26 @@ fn load_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[R
         );
     }
     Ok(parsed.frame.filter(&keep)?)
+}
+
+/// Which header holds each wanted role of this source; a clear error when a role the
+/// request needs has no column, or its header is not unique.
+fn resolve_columns(source: &Source, opts: &InputOptions, req: &Request, wanted: &[Role]) -> anyhow::Result<Vec<(Role, String)>> {
+    let mut explicit = opts.columns.clone();
+    for header in &req.extra {
+        explicit.insert(header.clone(), header.clone());
+    }
+    explicit.retain(|role, _| wanted.iter().any(|r| r.name == role));
+    let (found, missing) = roles::resolve(wanted, &source.headers, &explicit);
+    let must_have: Vec<&Role> = missing
+        .iter()
+        .filter(|r| req.required.contains(&r.name) || req.extra.iter().any(|e| e == r.name) || explicit.contains_key(r.name))
+        .collect();
+    if let Some(role) = must_have.first() {
+        return Err(bad_input(missing_column_message(source, req.table, role, explicit.get(role.name))));
+    }
+    check_duplicate_headers(source, &found)?;
+    Ok(found)
 }
 
 fn header_of<'a>(found: &'a [(Role, String)], role: &'a str) -> &'a str {

@@ -106,41 +106,50 @@ fn money_text(text: Expr) -> Expr {
         .replace(lit(r"^\+"), lit(""), false)
 }
 
-/// Value and bad-flag expressions for one role whose raw column has type `dtype`.
 /// How much work parsing does. `Fast` reads what most exports hold (ISO dates, plain
-/// amounts like -1234.50); `Thorough` also reads 2024/3/5, 20240305, timestamps,
-/// thousands separators, currency signs and (12.50), and runs only for a column in
-/// which the fast pass found a value it could not read.
+/// amounts like -1234.50, identifiers without surrounding space) without copying text,
+/// and flags anything else; `Thorough` trims, and also reads 2024/3/5, 20240305,
+/// timestamps, thousands separators, currency signs and (12.50). It runs only for a
+/// column in which the fast pass flagged a value, and its flags are the real problems.
 #[derive(Clone, Copy, PartialEq)]
 enum Pass {
     Fast,
     Thorough,
 }
 
+/// Value and bad-flag expressions for one role whose raw column has type `dtype`.
 fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass) -> Result<(Expr, Expr), String> {
     let raw = col(role.name);
     let text = trimmed(raw.clone());
     let present = || text.clone().is_not_null();
+    // What the fast pass flags needs the thorough one, so a flagged row's value is not used.
+    let fast = pass == Pass::Fast;
     let (value, bad) = match (role.kind, dtype) {
+        (Kind::Text, DataType::String) if fast => {
+            (raw.clone(), raw.clone().str().contains(lit(r"^\s|\s$|^$"), true).fill_null(lit(false)))
+        }
         (Kind::Text, DataType::String) => (text.clone(), lit(false)),
         (Kind::Text, _) => (raw.clone().cast(DataType::String), lit(false)),
 
+        (Kind::Date, DataType::String) if fast => {
+            let v = date_from_text(raw.clone(), Some(s.date_format.as_deref().unwrap_or("%Y-%m-%d")));
+            (v.clone(), raw.clone().is_not_null().and(v.is_null()))
+        }
         (Kind::Date, DataType::String) => {
-            let v = match (pass, s.date_format.as_deref()) {
-                (Pass::Fast, None) => date_from_text(text.clone(), Some("%Y-%m-%d")),
-                (_, format) => date_from_text(text.clone(), format),
-            };
+            let v = date_from_text(text.clone(), s.date_format.as_deref());
             (v.clone(), present().and(v.is_null()))
         }
         (Kind::Date, DataType::Date) => (raw.clone(), lit(false)),
         (Kind::Date, DataType::Datetime(_, _)) => (raw.clone().cast(DataType::Date), lit(false)),
 
+        (Kind::Money, DataType::String) if fast => {
+            let valid = raw.clone().str().contains(lit(plain_money_pattern(s.money_scale)), true);
+            let v = raw.clone().cast(money_type(s.money_scale));
+            (v.clone(), raw.clone().is_not_null().and(valid.not().or(v.is_null())))
+        }
         (Kind::Money, DataType::String) => {
-            let (cleaned, pattern) = match pass {
-                Pass::Fast => (text.clone(), plain_money_pattern(s.money_scale)),
-                Pass::Thorough => (money_text(text.clone()), money_pattern(s.money_scale)),
-            };
-            let valid = cleaned.clone().str().contains(lit(pattern), true);
+            let cleaned = money_text(text.clone());
+            let valid = cleaned.clone().str().contains(lit(money_pattern(s.money_scale)), true);
             let digits = cleaned.str().replace_all(lit(","), lit(""), true);
             let v = when(valid.clone())
                 .then(digits)
@@ -168,8 +177,9 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
         }
 
         (Kind::Number, DataType::String) => {
-            let v = text.clone().str().replace_all(lit(","), lit(""), true).cast(DataType::Float64);
-            (v.clone(), present().and(v.is_finite().not().fill_null(lit(true))))
+            let digits = if fast { raw.clone() } else { text.clone().str().replace_all(lit(","), lit(""), true) };
+            let v = digits.clone().cast(DataType::Float64);
+            (v.clone(), digits.is_not_null().and(v.is_finite().not().fill_null(lit(true))))
         }
         (Kind::Number, dt) if dt.is_primitive_numeric() || dt.is_decimal() => {
             let v = raw.clone().cast(DataType::Float64);
@@ -186,6 +196,12 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
         bad = bad.or(value.clone().is_null());
     }
     Ok((value.alias(role.name), bad.alias(bad_name(role.name))))
+}
+
+/// Value and bad-flag expressions of the fast pass (see `Pass`), for the streamed scan:
+/// a value they flag is read again, thoroughly, by `parse`.
+pub(super) fn fast(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings) -> Result<(Expr, Expr), String> {
+    typed(role, dtype, required, s, Pass::Fast)
 }
 
 pub fn role_type(kind: Kind, s: &ParseSettings) -> DataType {
@@ -224,7 +240,6 @@ pub fn parse(raw: &DataFrame, roles: &[Role], required: &[&str], s: &ParseSettin
     // notation pays for the slower, thorough pass.
     let retry: Vec<Role> = roles
         .iter()
-        .filter(|r| (r.kind == Kind::Date && s.date_format.is_none()) || r.kind == Kind::Money)
         .filter(|r| frame.column(&bad_name(r.name)).ok().and_then(|c| c.bool().ok()?.any().then_some(())).is_some())
         .copied()
         .collect();

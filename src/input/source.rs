@@ -137,6 +137,41 @@ impl Source {
         Ok(Source { name, format, headers, body })
     }
 
+    /// A UTF-8 CSV file opened from its first bytes only: name, headers and delimiter as
+    /// `open` would find them, for the streamed scan, which reads the rows itself. None
+    /// where the start cannot settle that (stdin, GBK, another format, a lone-CR file, a
+    /// start that is not valid text, fewer than the 50 lines the delimiter sniffer reads).
+    pub fn open_head(location: &Location, settings: &ReadSettings) -> Option<(Source, PathBuf)> {
+        const HEAD_BYTES: u64 = 64 * 1024;
+        let Location::File(path) = location else { return None };
+        let format = format_of(location, settings.format);
+        if !matches!(format, InputFormat::Csv | InputFormat::Tsv) || settings.encoding != Encoding::Utf8 {
+            return None;
+        }
+        let mut head = Vec::new();
+        std::fs::File::open(path).ok()?.take(HEAD_BYTES).read_to_end(&mut head).ok()?;
+        if head.len() as u64 == HEAD_BYTES {
+            // Cut at a line end, so no character is split.
+            head.truncate(head.iter().rposition(|&b| b == b'\n')? + 1);
+            if head.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count() < 50 {
+                return None;
+            }
+        }
+        if !head.contains(&b'\n') {
+            return None;
+        }
+        let name = location.display_name();
+        let (text, encoding) = decode(&name, head, Encoding::Utf8).ok()?;
+        let delimiter = match (settings.delimiter, format) {
+            (Some(d), _) => Some(d),
+            (None, InputFormat::Tsv) => Some(b'\t'),
+            _ => None,
+        };
+        let csv = csv_text(&name, text, encoding, delimiter).ok()?;
+        let headers = csv_headers(&name, &csv).ok()?;
+        Some((Source { name, format, headers, body: Body::Csv(csv) }, path.clone()))
+    }
+
     pub fn csv(&self) -> Option<&CsvText> {
         match &self.body {
             Body::Csv(c) => Some(c),

@@ -1,0 +1,135 @@
+//! The streamed way to read inputs: files are scanned lazily (CSV read in chunks
+//! from disk, Parquet with projection pushdown), values are typed by the fast parse
+//! pass, and a check of every row runs in the same streaming query as the command's
+//! computation. Memory then follows the computation's groups, not the file's rows.
+//!
+//! The scan declines (None) whatever it cannot settle the same way as `load`: stdin,
+//! NDJSON, GBK text, a lone-CR file, duplicate headers. And when the check finds a
+//! value the fast pass cannot read, the caller runs `load` instead, which reads it
+//! thoroughly or explains it: results and messages are the same either way.
+
+use polars::prelude::*;
+
+use super::parse;
+use super::roles::Role;
+use super::source::{self, Location, Source};
+use super::{resolve_columns, InputOptions, Request};
+
+/// Name of the per-row flag: a value the fast pass could not read.
+const BAD: &str = "__bad";
+
+pub struct Scan {
+    /// Typed columns named by role, like the frame `load` returns.
+    pub frame: LazyFrame,
+    /// One row: `rows`, and `bad`, the rows with a value the fast pass could not read.
+    pub check: LazyFrame,
+}
+
+/// The request's table as a lazy scan, or None where only `load` can read it.
+pub fn scan(opts: &InputOptions, req: &Request) -> Option<Scan> {
+    let locations = source::expand(&opts.inputs).ok()?;
+    let wanted = req.wanted_roles();
+    let mut files = Vec::new();
+    for location in &locations {
+        let (lazy, found) = scan_one(location, opts, req, &wanted)?;
+        files.push((lazy, found));
+    }
+    // A role found in some files only is null in the others, as in `load`.
+    let present: Vec<Role> = wanted.iter().filter(|r| files.iter().any(|(_, f)| f.contains(&r.name))).copied().collect();
+    let mut typed = Vec::new();
+    for (lazy, found) in files {
+        let dtypes = lazy.clone().collect_schema().ok()?;
+        let required = req.required_of(&present);
+        let mut values = Vec::new();
+        let mut bads = Vec::new();
+        for role in &present {
+            if found.contains(&role.name) {
+                let dtype = dtypes.get(role.name)?;
+                let (value, bad) = parse::fast(role, dtype, required.contains(&role.name), &opts.parse).ok()?;
+                values.push(value);
+                bads.push(bad);
+            } else {
+                values.push(lit(NULL).cast(parse::role_type(role.kind, &opts.parse)).alias(role.name));
+            }
+        }
+        if dtypes.contains(BAD) {
+            bads.push(col(BAD));
+        }
+        let any_bad = bads.into_iter().reduce(|a, b| a.or(b)).unwrap_or(lit(false));
+        values.push(any_bad.alias(BAD));
+        typed.push(lazy.select(values));
+    }
+    let all = concat(typed, UnionArgs { parallel: true, rechunk: false, ..Default::default() }).ok()?;
+    let names: Vec<Expr> = present.iter().map(|r| col(r.name)).collect();
+    Some(Scan {
+        frame: all.clone().select(names),
+        check: all.select([len().alias("rows"), col(BAD).sum().alias("bad")]),
+    })
+}
+
+/// One file as a lazy frame of raw columns named by role, and the roles it has.
+fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[Role]) -> Option<(LazyFrame, Vec<&'static str>)> {
+    let (source, lazy) = match source::format_of(location, opts.read.format) {
+        crate::cli::InputFormat::Parquet => {
+            let Location::File(path) = location else { return None };
+            let source = Source::open(location, &opts.read).ok()?;
+            let lazy = LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().to_string()), ScanArgsParquet::default()).ok()?;
+            (source, lazy)
+        }
+        _ => {
+            let (source, path) = Source::open_head(location, &opts.read)?;
+            let lazy = scan_csv(&source, &path)?;
+            (source, lazy)
+        }
+    };
+    let found = resolve_columns(&source, opts, req, wanted).ok()?;
+    let mut raw: Vec<Expr> = found.iter().map(|(role, header)| col(header.as_str()).alias(role.name)).collect();
+    if source.csv().is_some() {
+        let extra = EXTRA.map(|e| col(e).str().contains(lit(r"\S"), true).fill_null(lit(false)));
+        raw.push(extra.into_iter().reduce(|a, b| a.or(b))?.alias(BAD));
+    }
+    Some((lazy.select(raw), found.iter().map(|(r, _)| r.name).collect()))
+}
+
+/// Columns past the header's width, read to catch rows with extra fields: polars drops
+/// those when it reads only some columns, and `load` refuses them (a decimal comma in
+/// `C3,12,5` would otherwise count 12.00). A row whose first two extra fields are empty
+/// but a later one is not is the one case this does not see.
+const EXTRA: [&str; 2] = ["__extra_1", "__extra_2"];
+
+/// Every column as text, named by kam's (trimmed) headers, and the `EXTRA` columns.
+fn scan_csv(source: &Source, path: &std::path::Path) -> Option<LazyFrame> {
+    let csv = source.csv()?;
+    let mut schema = Schema::with_capacity(source.headers.len() + EXTRA.len());
+    for header in source.headers.iter().map(String::as_str).chain(EXTRA) {
+        if schema.insert(header.into(), DataType::String).is_some() {
+            return None; // duplicate header
+        }
+    }
+    LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().to_string()))
+        .with_has_header(true)
+        .with_schema(Some(Arc::new(schema)))
+        .with_separator(csv.delimiter)
+        .with_quote_char(Some(b'"'))
+        .with_missing_is_null(true)
+        .with_truncate_ragged_lines(true)
+        .finish()
+        .ok()
+}
+
+/// Run `plan` and the scan's check in one streaming query. The result only when every
+/// row was read cleanly (and there was at least one); else why not.
+pub fn collect_checked(plan: LazyFrame, check: LazyFrame) -> Result<DataFrame, String> {
+    let flags = plan.get_current_optimizations();
+    if std::env::var_os("KAM_EXPLAIN").is_some() {
+        eprintln!("{}", LazyFrame::explain_all(vec![plan.logical_plan.clone(), check.logical_plan.clone()], flags).unwrap_or_default());
+    }
+    let mut frames = LazyFrame::collect_all_with_engine(vec![plan.logical_plan, check.logical_plan], Engine::Streaming, flags)
+        .map_err(|e| e.to_string())?;
+    let check = frames.pop().ok_or("no check")?;
+    let count = |name: &str| -> Option<u64> { check.column(name).ok()?.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0) };
+    match (count("rows"), count("bad"), frames.pop()) {
+        (Some(rows), Some(0), Some(frame)) if rows > 0 => Ok(frame),
+        (rows, bad, _) => Err(format!("{rows:?} rows, {bad:?} with values the fast pass cannot read")),
+    }
+}
