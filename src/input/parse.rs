@@ -126,7 +126,9 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
     let fast = pass == Pass::Fast;
     let (value, bad) = match (role.kind, dtype) {
         (Kind::Text, DataType::String) if fast => {
-            (raw.clone(), raw.clone().str().contains(lit(r"^\s|\s$|^$"), true).fill_null(lit(false)))
+            // Two anchored patterns: each stops after one character, where `^\s|\s$` scans the value.
+            let spaced = raw.clone().str().contains(lit(r"^\s"), true).or(raw.clone().str().contains(lit(r"\s$"), true));
+            (raw.clone(), spaced.or(raw.clone().str().len_bytes().eq(lit(0))).fill_null(lit(false)))
         }
         (Kind::Text, DataType::String) => (text.clone(), lit(false)),
         (Kind::Text, _) => (raw.clone().cast(DataType::String), lit(false)),
