@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """`make bench`: kam against DuckDB and polars (Python) on the same generated files.
 
-For each size and format, each tool computes the same ABC split RUNS times under
-/usr/bin/time; we report the median wall time and the peak RSS, and the ratios
-against the baselines measured in the same run. Before timing, the outputs are
-compared to the cent: a baseline that computes something else would make the
-comparison meaningless, so a mismatch stops the bench.
+For each size, format and command (`kam abc`, `kam products`), each tool computes
+the same table RUNS times; we report the median wall time, the peak RSS (the
+kernel's high-water mark, VmHWM: what `/usr/bin/time` reports, including pages of
+memory-mapped input files) and the peak anonymous memory (RssAnon sampled every
+10 ms: what the process allocated), and the ratios against kam measured in the
+same run. Before timing, the outputs are compared to the cent: a baseline that
+computes something else would make the comparison meaningless, so a mismatch
+stops the bench.
 
 Environment: BENCH_SIZES (default "1000000 10000000"), BENCH_RUNS (default 3),
-BENCH_FORMATS (default "csv parquet").
+BENCH_FORMATS (default "csv parquet"), BENCH_COMMANDS (default "abc products").
 """
 import csv
 import os
@@ -16,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,59 +54,86 @@ def dataset(lines, fmt):
     return target
 
 
-def command(tool, src, out):
+# command -> (the fields compared between tools, the sort key)
+COMPARED = {
+    "abc": ["customer_id", "customer_name", "sales", "cum_sales", "class"],
+    "products": ["product_id", "product_name", "sales", "quantity", "cost", "gross_profit", "class"],
+}
+EXACT = {"sales", "cum_sales", "quantity", "cost", "gross_profit"}
+
+
+def command(tool, task, src, out):
     if tool == "kam":
-        return [str(KAM), "abc", str(src), "-q", "-o", str(out)]
-    return [str(PY), str(ROOT / "bench" / f"{tool}_abc.py"), str(src), str(out)]
+        return [str(KAM), task, str(src), "-q", "-o", str(out)]
+    return [str(PY), str(ROOT / "bench" / f"{tool}_{task}.py"), str(src), str(out)]
 
 
 def timed(cmd):
-    """(wall seconds, peak RSS in MiB) of one run, from GNU time."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
-        subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name, *cmd], check=True,
-                       stdout=subprocess.DEVNULL)
-        wall, rss_kib = t.read().split()[-2:]
-    return float(wall), int(rss_kib) / 1024
+    """(wall seconds, peak RSS MiB, peak anonymous MiB) of one run."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    hwm = anon = 0
+    while proc.poll() is None:
+        try:
+            with open(f"/proc/{proc.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        hwm = max(hwm, int(line.split()[1]))
+                    elif line.startswith("RssAnon:"):
+                        anon = max(anon, int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+        time.sleep(0.01)
+    wall = time.perf_counter() - started
+    if proc.returncode:
+        sys.exit(f"FAILED ({proc.returncode}): {' '.join(map(str, cmd))}")
+    return wall, hwm / 1024, anon / 1024
 
 
-def rows(path):
+def rows(path, task):
+    """The compared fields of every row, sorted by key; amounts as exact decimals."""
+    fields = COMPARED[task]
     with open(path, newline="") as f:
-        return [(r["customer_id"], Decimal(r["sales"]), Decimal(r["cum_sales"]), r["class"])
-                for r in csv.DictReader(f)]
+        return sorted(tuple(Decimal(r[k]) if k in EXACT else r[k] for k in fields)
+                      for r in csv.DictReader(f))
 
 
 def main():
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000000 10000000").split()]
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     formats = os.environ.get("BENCH_FORMATS", "csv parquet").split()
+    tasks = os.environ.get("BENCH_COMMANDS", "abc products").split()
     setup()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for lines in sizes:
             for fmt in formats:
                 src = dataset(lines, fmt)
-                outputs = {}
-                for tool in ["kam", "duckdb", "polars"]:
-                    out = Path(tmp) / f"{tool}.csv"
-                    samples = [timed(command(tool, src, out)) for _ in range(runs)]
-                    outputs[tool] = rows(out)
-                    wall = statistics.median(s[0] for s in samples)
-                    rss = max(s[1] for s in samples)
-                    results.append((lines, fmt, tool, wall, rss))
-                for tool in ["duckdb", "polars"]:
-                    if outputs[tool] != outputs["kam"]:
-                        sys.exit(f"MISMATCH: {tool} and kam disagree on {src}")
-                print(f"{lines} {fmt}: outputs of kam, duckdb and polars agree to the cent "
-                      f"({len(outputs['kam'])} customers)", file=sys.stderr)
+                for task in tasks:
+                    outputs = {}
+                    for tool in ["kam", "duckdb", "polars"]:
+                        out = Path(tmp) / f"{tool}.csv"
+                        samples = [timed(command(tool, task, src, out)) for _ in range(runs)]
+                        outputs[tool] = rows(out, task)
+                        wall = statistics.median(s[0] for s in samples)
+                        results.append((lines, fmt, task, tool, wall, max(s[1] for s in samples),
+                                        max(s[2] for s in samples)))
+                    for tool in ["duckdb", "polars"]:
+                        if outputs[tool] != outputs["kam"]:
+                            sys.exit(f"MISMATCH: {tool} and kam disagree on {task} of {src}")
+                    print(f"{lines} {fmt} {task}: outputs of kam, duckdb and polars agree to the cent "
+                          f"({len(outputs['kam'])} rows)", file=sys.stderr)
     print_table(results, runs)
 
 
 def print_table(results, runs):
-    print(f"| lines | format | tool | median s ({runs} runs) | peak RSS MiB | time / kam | RSS / kam |")
-    print("|---:|---|---|---:|---:|---:|---:|")
-    for lines, fmt, tool, wall, rss in results:
-        kam = next(r for r in results if r[:3] == (lines, fmt, "kam"))
-        print(f"| {lines:,} | {fmt} | {tool} | {wall:.2f} | {rss:.0f} | {wall / kam[3]:.2f} | {rss / kam[4]:.2f} |")
+    print(f"| lines | format | command | tool | median s ({runs} runs) | peak RSS MiB | peak anon MiB "
+          "| time / kam | RSS / kam | anon / kam |")
+    print("|---:|---|---|---|---:|---:|---:|---:|---:|---:|")
+    for lines, fmt, task, tool, wall, rss, anon in results:
+        kam = next(r for r in results if r[:4] == (lines, fmt, task, "kam"))
+        print(f"| {lines:,} | {fmt} | {task} | {tool} | {wall:.2f} | {rss:.0f} | {anon:.0f} "
+              f"| {wall / kam[4]:.2f} | {rss / kam[5]:.2f} | {anon / kam[6]:.2f} |")
 
 
 if __name__ == "__main__":

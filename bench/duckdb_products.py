@@ -1,0 +1,42 @@
+"""Per-product sales, quantity, cost, gross profit and ABC class (SPEC §3) in DuckDB:
+the baseline for `kam products` without inventory.
+
+Same rules as kam: exact decimal sums, gross profit = sales - cost, classes as in
+`kam abc` (positive sales first by sales desc then key asc; A below 75% of the
+total before the product, B below 95%).
+Usage: duckdb_products.py INPUT(.csv|.parquet) OUTPUT.csv
+"""
+import sys
+
+import duckdb
+
+src, out = sys.argv[1], sys.argv[2]
+if src.endswith(".parquet"):
+    scan = f"read_parquet('{src}')"
+    amount, cost, quantity = "amount", "cost", "quantity"
+else:
+    scan = f"read_csv('{src}', header=true, all_varchar=true)"
+    amount, cost, quantity = ("CAST(amount AS DECIMAL(18,2))", "CAST(cost AS DECIMAL(18,2))",
+                              "CAST(quantity AS DOUBLE)")
+
+duckdb.sql(f"""
+COPY (
+  WITH s AS (
+    SELECT product_id, MIN(product_name) AS product_name, SUM({amount}) AS sales,
+      SUM({quantity}) AS quantity, SUM({cost}) AS cost
+    FROM {scan} GROUP BY product_id
+  ), r AS (
+    SELECT *,
+      SUM(sales) OVER (ORDER BY sales > 0 DESC, sales DESC, product_id
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum_sales,
+      SUM(sales) OVER () AS total
+    FROM s
+  )
+  SELECT product_id, product_name, sales, quantity, cost, sales - cost AS gross_profit,
+    CASE WHEN sales <= 0 OR total <= 0 THEN 'C'
+         WHEN (cum_sales - sales) * 100 < total * 75 THEN 'A'
+         WHEN (cum_sales - sales) * 100 < total * 95 THEN 'B'
+         ELSE 'C' END AS class
+  FROM r ORDER BY product_id
+) TO '{out}' (HEADER, DELIMITER ',')
+""")
