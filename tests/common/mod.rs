@@ -43,6 +43,13 @@ pub fn kam(args: &[&str]) -> Run {
     kam_in(None, args)
 }
 
+/// Run kam with arguments and extra environment variables.
+pub fn kam_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kam"));
+    cmd.args(args).stdin(Stdio::null()).envs(env.iter().copied());
+    finish(cmd.output().expect("run kam"))
+}
+
 /// Run kam with bytes on stdin.
 pub fn kam_stdin(args: &[&str], input: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kam"))

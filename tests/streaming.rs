@@ -1,0 +1,132 @@
+//! The streamed read (src/input/scan.rs) against the thorough one: the same result
+//! to the byte, and every problem the thorough read explains still found when it
+//! lies far past the start of the file that the scan looks at. `KAM_TRACE_READ=1`
+//! makes kam say which way it read each table.
+
+mod common;
+use common::*;
+
+const TRACE: [(&str, &str); 1] = [("KAM_TRACE_READ", "1")];
+
+/// `kam abc FILE -q` as CSV text, and whether the orders were streamed.
+fn abc(file: &str) -> (String, bool) {
+    let run = kam_env(&["abc", file, "-q", "--format", "csv"], &TRACE);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let streamed = run.stderr.contains("kam: trace: orders streamed");
+    assert!(streamed || run.stderr.contains("kam: trace: orders loaded"), "{}", run.stderr);
+    (run.stdout, streamed)
+}
+
+fn sample_orders() -> String {
+    std::fs::read_to_string(sample("orders.csv")).unwrap()
+}
+
+#[test]
+fn a_clean_export_is_streamed_and_a_padded_one_read_thoroughly_to_the_same_result() {
+    let (streamed, was_streamed) = abc(&sample("orders.csv"));
+    assert!(was_streamed, "sample-data/orders.csv should take the streamed read");
+
+    // The same data with one identifier padded by spaces and one amount written with a
+    // thousands separator: the fast pass flags them, the thorough read trims and reads them.
+    let text = sample_orders();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let (id, amount) = (
+        header.iter().position(|h| *h == "customer_id").unwrap(),
+        header.iter().position(|h| *h == "amount").unwrap(),
+    );
+    let row = lines.iter().skip(1).position(|l| {
+        let f: Vec<&str> = l.split(',').collect();
+        f.len() == header.len() && f[amount].split('.').next().unwrap().len() >= 4
+    });
+    let row = row.expect("a plain row with an amount of at least 1000") + 1;
+    let mut fields: Vec<String> = lines[row].split(',').map(String::from).collect();
+    let whole = fields[amount].split('.').next().unwrap().to_string();
+    let (thousands, rest) = whole.split_at(whole.len() - 3);
+    fields[amount] = format!("\"{thousands},{rest}.{}\"", fields[amount].split('.').nth(1).unwrap_or("00"));
+    fields[id] = format!("  {}  ", fields[id]);
+    lines[row] = fields.join(",");
+    let dir = tempdir();
+    let padded = write(dir.path(), "padded.csv", (lines.join("\n") + "\n").as_bytes());
+    let (thorough, was_streamed) = abc(padded.to_str().unwrap());
+    assert!(!was_streamed, "a padded identifier must send the file to the thorough read");
+    assert_eq!(streamed, thorough);
+}
+
+#[test]
+fn parquet_and_csv_of_the_same_orders_give_the_same_table() {
+    let dir = tempdir();
+    let d = dir.path().to_str().unwrap();
+    for (format, sub) in [("csv", "c"), ("parquet", "p")] {
+        let out = format!("{d}/{sub}");
+        let run = kam(&["generate", "--orders", "3000", "--seed", "3", "--format", format, "--out", &out, "-q"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let (from_csv, csv_streamed) = abc(&format!("{d}/c/orders.csv"));
+    let (from_parquet, parquet_streamed) = abc(&format!("{d}/p/orders.parquet"));
+    assert!(csv_streamed && parquet_streamed);
+    assert_eq!(from_csv, from_parquet);
+}
+
+/// sample-data/orders.csv with one more line at the end: far past the 64 KiB the
+/// scan reads for the header and delimiter.
+fn with_last_line(line: &str) -> (tempfile::TempDir, String) {
+    let dir = tempdir();
+    let text = sample_orders() + line + "\n";
+    let path = write(dir.path(), "orders.csv", text.as_bytes());
+    (dir, path.to_str().unwrap().to_string())
+}
+
+#[test]
+fn problems_past_the_start_of_the_file_are_still_found_and_located() {
+    let rows = sample_orders().lines().count() - 1;
+    let last = rows + 1;
+    // A decimal comma splits the amount into an extra field: polars drops it when it
+    // reads only some columns, so the scan reads the fields past the header itself.
+    let (_d, path) = with_last_line("SO9999999,2024-06-30,C0001,x,P0001,y,华东,直销,张伟,1,12,50,10.00");
+    let run = kam(&["abc", &path, "-q"]);
+    assert_bad_input(&run, &[&format!("row {last} (line {})", last + 1), "fields but the header has 12"]);
+
+    let (_d, path) = with_last_line("SO9999999,2024-06-30,C0001,x,P0001,y,华东,直销,张伟,1,12.505,10.00");
+    let run = kam(&["abc", &path, "-q"]);
+    assert_bad_input(&run, &[&format!("row {last}"), "'amount'", "3 decimal places"]);
+
+    let (_d, path) = with_last_line("SO9999999,2024-02-30,C0001,x,P0001,y,华东,直销,张伟,1,12.50,10.00");
+    let run = kam(&["abc", &path, "-q"]);
+    assert_bad_input(&run, &[&format!("row {last}"), "'order_date'", "2024-02-30"]);
+}
+
+#[test]
+fn a_trailing_delimiter_on_every_line_keeps_the_streamed_read() {
+    let text: String = sample_orders().lines().map(|l| format!("{l},\n")).collect();
+    let dir = tempdir();
+    let path = write(dir.path(), "trailing.csv", text.as_bytes());
+    let (with_trailing, streamed) = abc(path.to_str().unwrap());
+    assert!(streamed, "empty fields past the header are harmless and need no thorough read");
+    assert_eq!(with_trailing, abc(&sample("orders.csv")).0);
+}
+
+#[test]
+fn files_with_and_without_an_optional_column_are_streamed_together() {
+    // Split the sample in two; the second half loses customer_name. The names of
+    // customers seen in the first half still show; the totals are those of the whole.
+    let text = sample_orders();
+    let lines: Vec<&str> = text.lines().collect();
+    let half = lines.len() / 2;
+    let name_at = lines[0].split(',').position(|h| h == "customer_name").unwrap();
+    let drop_name = |l: &&str| -> String {
+        l.split(',').enumerate().filter(|(i, _)| *i != name_at).map(|(_, f)| f).collect::<Vec<_>>().join(",")
+    };
+    let dir = tempdir();
+    let first: String = lines[..half].iter().map(|l| format!("{l}\n")).collect();
+    let second: String = std::iter::once(&lines[0]).chain(&lines[half..]).map(|l| drop_name(l) + "\n").collect();
+    write(dir.path(), "part1.csv", first.as_bytes());
+    write(dir.path(), "part2.csv", second.as_bytes());
+    let glob = format!("{}/part*.csv", dir.path().display());
+    let run = kam_env(&["abc", &glob, "-q", "--format", "csv"], &TRACE);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("orders streamed"), "{}", run.stderr);
+    let whole = abc(&sample("orders.csv")).0;
+    assert_eq!(column(&run.stdout, "sales"), column(&whole, "sales"));
+    assert_eq!(column(&run.stdout, "customer_id"), column(&whole, "customer_id"));
+}
