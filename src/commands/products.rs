@@ -174,7 +174,7 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         return Err(bad_input(format!("--sort: no column '{sort_column}'; the columns are: {}", columns.join(", "))));
     };
     let descending = dtype.is_primitive_numeric() || dtype.is_decimal();
-    let result = products::sort(table, &sort_column, descending, &settings.keys).collect()?;
+    let result = products::sort(table, &sort_column, descending, &settings.keys).collect_with_engine(Engine::Streaming)?.unwrap_single();
     if result.height() == 0 {
         return Err(bad_input(format!("no order lines and no stock in the period {from} to {to}")));
     }

@@ -93,27 +93,34 @@ fn key_expr(keys: &[&str]) -> Expr {
     }
 }
 
-/// Σ of a column per group, or null when any line of the group lacks the value
-/// (a partial sum would understate it silently).
-fn complete_sum(name: &str, dtype: DataType) -> Expr {
-    when(col(name).null_count().gt(lit(0)))
-        .then(null_of(dtype))
-        .otherwise(col(name).sum())
-        .alias(name)
+/// Σ of each column per group, or null when any line of the group lacks the value
+/// (a partial sum would understate it silently). Plain sums and null counts in the
+/// aggregation, the rule after it: polars runs those on its fast path, where a
+/// conditional inside the aggregation was evaluated group by group (10 M lines: 9 s).
+fn complete_sums(grouped: LazyGroupBy, mut aggs: Vec<Expr>, columns: &[(&str, DataType)]) -> LazyFrame {
+    let missing = |name: &str| format!("__missing_{name}");
+    for (name, _) in columns {
+        aggs.push(col(*name).sum().alias(*name));
+        aggs.push(col(*name).null_count().alias(missing(name)));
+    }
+    let rules: Vec<Expr> = columns
+        .iter()
+        .map(|(name, dtype)| {
+            when(col(missing(name)).gt(lit(0))).then(null_of(dtype.clone())).otherwise(col(*name)).alias(*name)
+        })
+        .collect();
+    let helpers: Vec<String> = columns.iter().map(|(name, _)| missing(name)).collect();
+    grouped.agg(aggs).with_columns(rules).drop(by_name(helpers, true, false))
 }
 
 /// Order lines in the period, summed per key: sales, quantity, cost.
 /// `orders` needs order_date, the key columns, amount, quantity (f64, may be null) and cost (money, may be null).
 pub fn sold(orders: LazyFrame, s: &Settings) -> LazyFrame {
-    orders
+    let grouped = orders
         .filter(col("order_date").gt_eq(lit(s.from)).and(col("order_date").lt_eq(lit(s.to))))
-        .group_by_stable(s.key_cols())
-        .agg([
-            col("amount").sum().alias("sales"),
-            complete_sum("quantity", DataType::Float64),
-            complete_sum("cost", s.money()),
-            lit(true).alias(SOLD),
-        ])
+        .group_by_stable(s.key_cols());
+    complete_sums(grouped, vec![col("amount").sum().alias("sales")], &[("quantity", DataType::Float64), ("cost", s.money())])
+        .with_column(lit(true).alias(SOLD))
 }
 
 /// Stock per key and snapshot date, summed over warehouses and holders.
@@ -121,9 +128,7 @@ pub fn sold(orders: LazyFrame, s: &Settings) -> LazyFrame {
 pub fn stock_by_date(inventory: LazyFrame, s: &Settings) -> LazyFrame {
     let mut group = s.key_cols();
     group.push(col("snapshot_date"));
-    inventory
-        .group_by(group)
-        .agg([complete_sum("quantity", DataType::Float64), complete_sum("value", s.money())])
+    complete_sums(inventory.group_by(group), vec![], &[("quantity", DataType::Float64), ("value", s.money())])
 }
 
 /// The key's last snapshot on or before `day`, with its date, columns prefixed.
