@@ -8,13 +8,27 @@ use common::*;
 
 const TRACE: [(&str, &str); 1] = [("KAM_TRACE_READ", "1")];
 
-/// `kam abc FILE -q` as CSV text, and whether the orders were streamed.
-fn abc(file: &str) -> (String, bool) {
+/// How kam read the orders, from its trace.
+#[derive(Debug, PartialEq)]
+enum Read {
+    Fast,
+    Thorough,
+    Loaded,
+}
+
+/// `kam abc FILE -q` as CSV text, and how the orders were read.
+fn abc(file: &str) -> (String, Read) {
     let run = kam_env(&["abc", file, "-q", "--format", "csv"], &TRACE);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let streamed = run.stderr.contains("kam: trace: orders streamed");
-    assert!(streamed || run.stderr.contains("kam: trace: orders loaded"), "{}", run.stderr);
-    (run.stdout, streamed)
+    let read = if run.stderr.contains("orders streamed, Fast pass") {
+        Read::Fast
+    } else if run.stderr.contains("orders streamed, Thorough pass") {
+        Read::Thorough
+    } else {
+        assert!(run.stderr.contains("kam: trace: orders loaded"), "{}", run.stderr);
+        Read::Loaded
+    };
+    (run.stdout, read)
 }
 
 fn sample_orders() -> String {
@@ -23,8 +37,8 @@ fn sample_orders() -> String {
 
 #[test]
 fn a_clean_export_is_streamed_and_a_padded_one_read_thoroughly_to_the_same_result() {
-    let (streamed, was_streamed) = abc(&sample("orders.csv"));
-    assert!(was_streamed, "sample-data/orders.csv should take the streamed read");
+    let (streamed, read) = abc(&sample("orders.csv"));
+    assert_eq!(read, Read::Fast, "sample-data/orders.csv should stream with the fast pass");
 
     // The same data with one identifier padded by spaces and one amount written with a
     // thousands separator: the fast pass flags them, the thorough read trims and reads them.
@@ -48,9 +62,15 @@ fn a_clean_export_is_streamed_and_a_padded_one_read_thoroughly_to_the_same_resul
     lines[row] = fields.join(",");
     let dir = tempdir();
     let padded = write(dir.path(), "padded.csv", (lines.join("\n") + "\n").as_bytes());
-    let (thorough, was_streamed) = abc(padded.to_str().unwrap());
-    assert!(!was_streamed, "a padded identifier must send the file to the thorough read");
+    let (thorough, read) = abc(padded.to_str().unwrap());
+    assert_eq!(read, Read::Thorough, "a padded identifier must send the file to the thorough pass");
     assert_eq!(streamed, thorough);
+    // GBK text is read whole (the scan declines): the same orders give the same table.
+    let gbk = encoding_rs::GBK.encode(&text).0;
+    let gbk_path = write(dir.path(), "gbk.csv", &gbk);
+    let run = kam_env(&["abc", gbk_path.to_str().unwrap(), "--encoding", "gbk", "-q", "--format", "csv"], &TRACE);
+    assert!(run.stderr.contains("orders loaded"), "{}", run.stderr);
+    assert_eq!(run.stdout, streamed);
 }
 
 #[test]
@@ -62,9 +82,9 @@ fn parquet_and_csv_of_the_same_orders_give_the_same_table() {
         let run = kam(&["generate", "--orders", "3000", "--seed", "3", "--format", format, "--out", &out, "-q"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
-    let (from_csv, csv_streamed) = abc(&format!("{d}/c/orders.csv"));
-    let (from_parquet, parquet_streamed) = abc(&format!("{d}/p/orders.parquet"));
-    assert!(csv_streamed && parquet_streamed);
+    let (from_csv, csv_read) = abc(&format!("{d}/c/orders.csv"));
+    let (from_parquet, parquet_read) = abc(&format!("{d}/p/orders.parquet"));
+    assert_eq!((csv_read, parquet_read), (Read::Fast, Read::Fast));
     assert_eq!(from_csv, from_parquet);
 }
 
@@ -101,8 +121,8 @@ fn a_trailing_delimiter_on_every_line_keeps_the_streamed_read() {
     let text: String = sample_orders().lines().map(|l| format!("{l},\n")).collect();
     let dir = tempdir();
     let path = write(dir.path(), "trailing.csv", text.as_bytes());
-    let (with_trailing, streamed) = abc(path.to_str().unwrap());
-    assert!(streamed, "empty fields past the header are harmless and need no thorough read");
+    let (with_trailing, read) = abc(path.to_str().unwrap());
+    assert_eq!(read, Read::Fast, "empty fields past the header are harmless and need no thorough read");
     assert_eq!(with_trailing, abc(&sample("orders.csv")).0);
 }
 
@@ -125,7 +145,7 @@ fn files_with_and_without_an_optional_column_are_streamed_together() {
     let glob = format!("{}/part*.csv", dir.path().display());
     let run = kam_env(&["abc", &glob, "-q", "--format", "csv"], &TRACE);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("orders streamed"), "{}", run.stderr);
+    assert!(run.stderr.contains("orders streamed, Fast pass"), "{}", run.stderr);
     let whole = abc(&sample("orders.csv")).0;
     assert_eq!(column(&run.stdout, "sales"), column(&whole, "sales"));
     assert_eq!(column(&run.stdout, "customer_id"), column(&whole, "customer_id"));

@@ -120,10 +120,10 @@ impl Request {
 }
 
 /// Compute `query` over the request's table. Files the streamed scan can read are
-/// streamed from disk, with every row checked in the same pass; if the scan declines,
-/// or a value needs the thorough parse or is bad, the table is loaded thoroughly and
-/// the query runs on it. The result is the same either way; only the thorough way
-/// reports problems.
+/// streamed from disk, with every row checked in the same pass: first with the fast
+/// parse, then, if a value needs it, with the thorough one. If the scan declines, or
+/// a value is bad, the table is loaded thoroughly and the query runs on it: that is
+/// the way that explains problems. The result is the same every way.
 pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>) -> anyhow::Result<DataFrame> {
     let started = std::time::Instant::now();
     let trace = |how: &str| {
@@ -131,16 +131,20 @@ pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> an
             eprintln!("kam: trace: {} {how} ({:.3} s)", req.table, started.elapsed().as_secs_f64());
         }
     };
-    match scan::scan(opts, req) {
-        Some(scanned) => match scan::collect_checked(query(scanned.frame)?, scanned.check) {
+    for pass in [parse::Pass::Fast, parse::Pass::Thorough] {
+        let Some(scanned) = scan::scan(opts, req, pass) else {
+            trace("loaded: the scan declined");
+            break;
+        };
+        match scan::collect_checked(query(scanned.frame)?, scanned.check) {
             Ok(frame) => {
-                trace("streamed");
+                trace(&format!("streamed, {pass:?} pass"));
                 return Ok(frame);
             }
-            Err(why) => trace(&format!("loaded: {why}")),
-        },
-        None => trace("loaded: the scan declined"),
+            Err(why) => trace(&format!("not streamed, {pass:?} pass: {why}")),
+        }
     }
+    trace("loaded");
     Ok(query(load_thoroughly(opts, req)?.lazy())?.collect()?)
 }
 

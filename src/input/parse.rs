@@ -111,8 +111,8 @@ fn money_text(text: Expr) -> Expr {
 /// and flags anything else; `Thorough` trims, and also reads 2024/3/5, 20240305,
 /// timestamps, thousands separators, currency signs and (12.50). It runs only for a
 /// column in which the fast pass flagged a value, and its flags are the real problems.
-#[derive(Clone, Copy, PartialEq)]
-enum Pass {
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Pass {
     Fast,
     Thorough,
 }
@@ -200,10 +200,9 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
     Ok((value.alias(role.name), bad.alias(bad_name(role.name))))
 }
 
-/// Value and bad-flag expressions of the fast pass (see `Pass`), for the streamed scan:
-/// a value they flag is read again, thoroughly, by `parse`.
-pub(super) fn fast(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings) -> Result<(Expr, Expr), String> {
-    typed(role, dtype, required, s, Pass::Fast)
+/// Value and bad-flag expressions of one pass, for the streamed scan.
+pub(super) fn exprs(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass) -> Result<(Expr, Expr), String> {
+    typed(role, dtype, required, s, pass)
 }
 
 pub fn role_type(kind: Kind, s: &ParseSettings) -> DataType {

@@ -1,32 +1,34 @@
 //! The streamed way to read inputs: files are scanned lazily (CSV read in chunks
-//! from disk, Parquet with projection pushdown), values are typed by the fast parse
-//! pass, and a check of every row runs in the same streaming query as the command's
+//! from disk, Parquet with projection pushdown), values are typed by a parse pass,
+//! and a check of every row runs in the same streaming query as the command's
 //! computation. Memory then follows the computation's groups, not the file's rows.
 //!
-//! The scan declines (None) whatever it cannot settle the same way as `load`: stdin,
-//! NDJSON, GBK text, a lone-CR file, duplicate headers. And when the check finds a
-//! value the fast pass cannot read, the caller runs `load` instead, which reads it
-//! thoroughly or explains it: results and messages are the same either way.
+//! The scan declines (None) whatever it cannot settle the same way as the thorough
+//! load: stdin, NDJSON, GBK text, a lone-CR file, duplicate headers. When the check
+//! finds a value the fast pass cannot read, the caller scans again with the thorough
+//! pass, and when that finds one too, loads the table, which explains the problem:
+//! results and messages are the same every way.
 
 use polars::prelude::*;
 
-use super::parse;
+use super::parse::{self, Pass};
 use super::roles::Role;
 use super::source::{self, Location, Source};
 use super::{resolve_columns, InputOptions, Request};
 
-/// Name of the per-row flag: a value the fast pass could not read.
+/// Name of the per-row flag: a value the pass could not read, or an extra field.
 const BAD: &str = "__bad";
 
 pub struct Scan {
     /// Typed columns named by role, like the frame `load` returns.
     pub frame: LazyFrame,
-    /// One row: `rows`, and `bad`, the rows with a value the fast pass could not read.
+    /// One row: `rows`, and `bad`, the rows with a value the pass could not read.
     pub check: LazyFrame,
 }
 
-/// The request's table as a lazy scan, or None where only `load` can read it.
-pub fn scan(opts: &InputOptions, req: &Request) -> Option<Scan> {
+/// The request's table as a lazy scan typed by `pass`, or None where only the
+/// thorough load can read it.
+pub fn scan(opts: &InputOptions, req: &Request, pass: Pass) -> Option<Scan> {
     let locations = source::expand(&opts.inputs).ok()?;
     let wanted = req.wanted_roles();
     let mut files = Vec::new();
@@ -45,7 +47,7 @@ pub fn scan(opts: &InputOptions, req: &Request) -> Option<Scan> {
         for role in &present {
             if found.contains(&role.name) {
                 let dtype = dtypes.get(role.name)?;
-                let (value, bad) = parse::fast(role, dtype, required.contains(&role.name), &opts.parse).ok()?;
+                let (value, bad) = parse::exprs(role, dtype, required.contains(&role.name), &opts.parse, pass).ok()?;
                 values.push(value);
                 bads.push(bad);
             } else {
@@ -133,6 +135,6 @@ pub fn collect_checked(plan: LazyFrame, check: LazyFrame) -> Result<DataFrame, S
     let count = |name: &str| -> Option<u64> { check.column(name).ok()?.cast(&DataType::UInt64).ok()?.u64().ok()?.get(0) };
     match (count("rows"), count("bad"), frames.pop()) {
         (Some(rows), Some(0), Some(frame)) if rows > 0 => Ok(frame),
-        (rows, bad, _) => Err(format!("{rows:?} rows, {bad:?} with values the fast pass cannot read")),
+        (rows, bad, _) => Err(format!("{} rows, {} not read cleanly", rows.unwrap_or(0), bad.unwrap_or(0))),
     }
 }
