@@ -2,13 +2,15 @@
 //! product or per customer × product (SPEC §3); with `--per customer`, each customer's
 //! sales per month or year, its share of the company and its plan achievement.
 
+use std::cell::Cell;
+
 use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::cli::{AverageInventory, InputArgs, PerInterval, ProductsArgs, TurnoverBasis};
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, parse::money_type, roles, InputOptions, Request};
+use crate::input::{self, roles, InputOptions, Request};
 use crate::metrics::abc::Thresholds;
 use crate::metrics::products::{self, Average, Basis, Interval, Settings};
 use crate::output;
@@ -95,14 +97,10 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         required.push("product_id");
         optional.extend(["quantity", "cost", "product_name"]);
     }
-    let orders = input::load(
-        &opts,
-        &Request { table: "orders", roles: roles::ORDERS, required, optional, extra: vec![] },
-    )?;
-    let (from, to) = resolve_period(&orders, &period)?;
-    let settings = Settings {
-        from,
-        to,
+    let request = Request { table: "orders", roles: roles::ORDERS, required, optional, extra: vec![] };
+    let mut settings = Settings {
+        from: NaiveDate::MIN,
+        to: NaiveDate::MAX,
         basis: Basis::Cost,
         average: match args.avg {
             AverageInventory::Ends => Average::Ends,
@@ -113,41 +111,109 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         money_scale: scale,
     };
     if per_customer {
+        let orders = input::load(&opts, &request)?;
+        (settings.from, settings.to) = resolve_period(&orders, &period)?;
         return run_per_customer(args, &config, orders, settings).map(|()| None);
     }
 
-    let has_quantity = has(&orders, "quantity");
-    let has_cost = has(&orders, "cost");
-    let mut names: Vec<(&str, &str)> = Vec::new();
-    if by_customer && has(&orders, "customer_name") {
-        names.push(("customer_name", "customer_id"));
+    let inventory = load_inventory(args, &config, by_customer)?;
+    if let Some(inv) = &inventory {
+        settings.basis = match args.basis {
+            Some(TurnoverBasis::Quantity) => Basis::Quantity,
+            Some(TurnoverBasis::Cost) => Basis::Cost,
+            Some(TurnoverBasis::Sales) => Basis::Sales,
+            None if has(inv, "value") => Basis::Cost,
+            None => Basis::Quantity,
+        };
+    } else {
+        note(quiet, "no --inventory given: inventory, turnover, days_of_inventory, cross_ratio and contribution_ratio are empty".into());
     }
-    if has(&orders, "product_name") {
-        names.push(("product_name", "product_id"));
-    }
-    let lines = with_column_or_null(orders.lazy(), has_quantity, "quantity", DataType::Float64);
-    let lines = with_column_or_null(lines, has_cost, "cost", money_type(scale));
-    if !has_cost {
+    // Whether the orders have a cost column, learnt while the query is built.
+    let has_cost = Cell::new(true);
+    let build = |orders: LazyFrame, settings: &Settings, range: Option<LazyFrame>| {
+        let table = product_table(args, orders, inventory.as_ref(), settings, range)?;
+        has_cost.set(table.1);
+        Ok(table.0)
+    };
+    // Inventory levels are taken at the period's ends, so with inventory the ends must be
+    // known before the computation: when not given, the orders are loaded to find them.
+    // Otherwise the whole computation streams from the files; without inventory, the first
+    // and last order dates (reported only) come out of the same query.
+    let mut result = match (period.from, period.to, &inventory) {
+        (Some(from), Some(to), _) => {
+            (settings.from, settings.to) = (from, to);
+            input::query(&opts, &request, |orders| build(orders, &settings, None))?
+        }
+        (from, to, None) => {
+            (settings.from, settings.to) = (from.unwrap_or(NaiveDate::MIN), to.unwrap_or(NaiveDate::MAX));
+            let result = input::query(&opts, &request, |orders| {
+                let range = products::sold_range(orders.clone(), &settings);
+                build(orders, &settings, Some(range))
+            })?;
+            let day = |c: &str| -> anyhow::Result<Option<NaiveDate>> {
+                Ok(match result.column(c)?.get(0) {
+                    Ok(AnyValue::Date(d)) => Some(NaiveDate::from_num_days_from_ce_opt(d + 719_163).expect("valid date")),
+                    _ => None,
+                })
+            };
+            (settings.from, settings.to) = (from.or(day("first_order")?).unwrap_or(settings.from), to.or(day("last_order")?).unwrap_or(settings.to));
+            result.drop_many(["first_order", "last_order"])
+        }
+        (_, _, Some(_)) => {
+            let orders = input::load(&opts, &request)?;
+            (settings.from, settings.to) = resolve_period(&orders, &period)?;
+            build(orders.lazy(), &settings, None)?.collect_with_engine(Engine::Streaming)?.unwrap_single()
+        }
+    };
+    if !has_cost.get() {
         note(quiet, "the orders have no cost column: cost, gross_profit, gross_margin_rate and the ratios built on them are empty (map one with --col cost=HEADER)".into());
     }
+    if result.height() == 0 {
+        let (from, to) = (settings.from, settings.to);
+        return Err(bad_input(format!("no order lines and no stock in the period {}", period_words(from, to, &period))));
+    }
+    result.rechunk_mut();
+    if !quiet {
+        print_notes(&result, &settings, inventory.is_some())?;
+    }
+    Ok(Some(result))
+}
 
-    let inventory = load_inventory(args, &config, by_customer)?;
-    let mut settings = settings;
-    let stock = match &inventory {
-        None => {
-            note(quiet, "no --inventory given: inventory, turnover, days_of_inventory, cross_ratio and contribution_ratio are empty".into());
-            products::no_inventory(&settings)
-        }
+/// The period in a message: its ends, or the words the user gave when the data has none.
+fn period_words(from: NaiveDate, to: NaiveDate, period: &Period) -> String {
+    if from == NaiveDate::MIN || to == NaiveDate::MAX {
+        period.describe()
+    } else {
+        format!("{from} to {to}")
+    }
+}
+
+/// The product table, sorted, over `orders` (with the columns of the one-row `range`
+/// beside every row, when given); and whether the orders have a cost column.
+fn product_table(
+    args: &ProductsArgs,
+    orders: LazyFrame,
+    inventory: Option<&DataFrame>,
+    settings: &Settings,
+    range: Option<LazyFrame>,
+) -> anyhow::Result<(LazyFrame, bool)> {
+    let schema = orders.clone().collect_schema()?;
+    let has_quantity = schema.contains("quantity");
+    let has_cost = schema.contains("cost");
+    let mut names: Vec<(&str, &str)> = Vec::new();
+    if settings.keys.len() == 2 && schema.contains("customer_name") {
+        names.push(("customer_name", "customer_id"));
+    }
+    if schema.contains("product_name") {
+        names.push(("product_name", "product_id"));
+    }
+    let lines = with_column_or_null(orders, has_quantity, "quantity", DataType::Float64);
+    let lines = with_column_or_null(lines, has_cost, "cost", settings.money());
+    let stock = match inventory {
+        None => products::no_inventory(settings),
         Some(inv) => {
             let inv_quantity = has(inv, "quantity");
             let inv_value = has(inv, "value");
-            settings.basis = match args.basis {
-                Some(TurnoverBasis::Quantity) => Basis::Quantity,
-                Some(TurnoverBasis::Cost) => Basis::Cost,
-                Some(TurnoverBasis::Sales) => Basis::Sales,
-                None if inv_value => Basis::Cost,
-                None => Basis::Quantity,
-            };
             let files = args.inventory.join(", ");
             let need = |ok: bool, what: &str| if ok { Ok(()) } else { Err(bad_input(what.to_string())) };
             match settings.basis {
@@ -162,11 +228,13 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
                 Basis::Sales => need(inv_value, &format!("turnover on the sales basis needs a value column in the inventory ({files}); use --basis quantity, or map one with --inventory-col value=HEADER"))?,
             }
             let stock = with_column_or_null(inv.clone().lazy(), inv_quantity, "quantity", DataType::Float64);
-            with_column_or_null(stock, inv_value, "value", money_type(scale))
+            with_column_or_null(stock, inv_value, "value", settings.money())
         }
     };
-
-    let table = products::table(lines, stock, &names, &settings);
+    let mut table = products::table(lines, stock, &names, settings);
+    if let Some(range) = range {
+        table = table.cross_join(range, None);
+    }
     let schema = table.clone().collect_schema()?;
     let sort_column = args.sort.clone().unwrap_or_else(|| "contribution_ratio".into());
     let Some(dtype) = schema.get(sort_column.as_str()) else {
@@ -174,14 +242,7 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         return Err(bad_input(format!("--sort: no column '{sort_column}'; the columns are: {}", columns.join(", "))));
     };
     let descending = dtype.is_primitive_numeric() || dtype.is_decimal();
-    let result = products::sort(table, &sort_column, descending, &settings.keys).collect_with_engine(Engine::Streaming)?.unwrap_single();
-    if result.height() == 0 {
-        return Err(bad_input(format!("no order lines and no stock in the period {from} to {to}")));
-    }
-    if !quiet {
-        print_notes(&result, &settings, inventory.is_some())?;
-    }
-    Ok(Some(result))
+    Ok((products::sort(table, &sort_column, descending, &settings.keys), has_cost))
 }
 
 /// Read the inventory files with the orders' input settings and the --inventory-col mappings.

@@ -61,7 +61,9 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass) -> Option<Scan> {
         values.push(any_bad.alias(BAD));
         typed.push(lazy.select(values));
     }
-    let all = concat(typed, UnionArgs { parallel: true, rechunk: false, ..Default::default() }).ok()?;
+    // One cache for every use of the rows in the command's query and the check: each
+    // use would otherwise scan the file again.
+    let all = concat(typed, UnionArgs { parallel: true, rechunk: false, ..Default::default() }).ok()?.cache();
     let names: Vec<Expr> = present.iter().map(|r| col(r.name)).collect();
     Some(Scan {
         frame: all.clone().select(names),

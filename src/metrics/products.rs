@@ -62,7 +62,7 @@ impl Settings {
         (self.to - self.from).num_days() + 1
     }
 
-    fn money(&self) -> DataType {
+    pub fn money(&self) -> DataType {
         DataType::Decimal(38, self.money_scale)
     }
 
@@ -113,12 +113,20 @@ fn complete_sums(grouped: LazyGroupBy, mut aggs: Vec<Expr>, columns: &[(&str, Da
     grouped.agg(aggs).with_columns(rules).drop(by_name(helpers, true, false))
 }
 
+/// Order lines dated in [from, to].
+fn in_period(orders: LazyFrame, s: &Settings) -> LazyFrame {
+    orders.filter(col("order_date").gt_eq(lit(s.from)).and(col("order_date").lt_eq(lit(s.to))))
+}
+
+/// One row: the first and last order date of the lines in the period.
+pub fn sold_range(orders: LazyFrame, s: &Settings) -> LazyFrame {
+    in_period(orders, s).select([col("order_date").min().alias("first_order"), col("order_date").max().alias("last_order")])
+}
+
 /// Order lines in the period, summed per key: sales, quantity, cost.
 /// `orders` needs order_date, the key columns, amount, quantity (f64, may be null) and cost (money, may be null).
 pub fn sold(orders: LazyFrame, s: &Settings) -> LazyFrame {
-    let grouped = orders
-        .filter(col("order_date").gt_eq(lit(s.from)).and(col("order_date").lt_eq(lit(s.to))))
-        .group_by_stable(s.key_cols());
+    let grouped = in_period(orders, s).group_by_stable(s.key_cols());
     complete_sums(grouped, vec![col("amount").sum().alias("sales")], &[("quantity", DataType::Float64), ("cost", s.money())])
         .with_column(lit(true).alias(SOLD))
 }
@@ -396,9 +404,7 @@ pub fn customer_periods(
 ) -> LazyFrame {
     let label = |c: &str| col(c).dt().strftime(interval.format()).alias("period");
     let on = [col("customer_id"), col("period")];
-    let sales = orders
-        .clone()
-        .filter(col("order_date").gt_eq(lit(s.from)).and(col("order_date").lt_eq(lit(s.to))))
+    let sales = in_period(orders.clone(), s)
         .group_by([col("customer_id"), label("order_date")])
         .agg([col("amount").sum().alias("sales")]);
     let first_month = s.from.with_day0(0).expect("day 1");
