@@ -87,15 +87,6 @@ fn money_pattern(scale: usize) -> String {
     }
 }
 
-/// The money pattern of the fast pass: sign, digits, at most `scale` decimals.
-fn plain_money_pattern(scale: usize) -> String {
-    if scale == 0 {
-        r"^-?[0-9]+$".to_string()
-    } else {
-        format!(r"^-?[0-9]+(\.[0-9]{{1,{scale}}})?$")
-    }
-}
-
 /// Strip currency signs, spaces and a leading '+', and turn (12.50) into -12.50.
 fn money_text(text: Expr) -> Expr {
     text.str()
@@ -125,11 +116,7 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
     // What the fast pass flags needs the thorough one, so a flagged row's value is not used.
     let fast = pass == Pass::Fast;
     let (value, bad) = match (role.kind, dtype) {
-        (Kind::Text, DataType::String) if fast => {
-            // Two anchored patterns: each stops after one character, where `^\s|\s$` scans the value.
-            let spaced = raw.clone().str().contains(lit(r"^\s"), true).or(raw.clone().str().contains(lit(r"\s$"), true));
-            (raw.clone(), spaced.or(raw.clone().str().len_bytes().eq(lit(0))).fill_null(lit(false)))
-        }
+        (Kind::Text, DataType::String) if fast => (raw.clone(), test_text(raw.clone(), needs_trimming).fill_null(lit(false))),
         (Kind::Text, DataType::String) => (text.clone(), lit(false)),
         (Kind::Text, _) => (raw.clone().cast(DataType::String), lit(false)),
 
@@ -145,7 +132,8 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
         (Kind::Date, DataType::Datetime(_, _)) => (raw.clone().cast(DataType::Date), lit(false)),
 
         (Kind::Money, DataType::String) if fast => {
-            let valid = raw.clone().str().contains(lit(plain_money_pattern(s.money_scale)), true);
+            let scale = s.money_scale;
+            let valid = test_text(raw.clone(), move |t| is_plain_amount(t, scale));
             let v = raw.clone().cast(money_type(s.money_scale));
             (v.clone(), raw.clone().is_not_null().and(valid.not().or(v.is_null())))
         }
@@ -203,6 +191,36 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
 /// Value and bad-flag expressions of one pass, for the streamed scan.
 pub(super) fn exprs(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass) -> Result<(Expr, Expr), String> {
     typed(role, dtype, required, s, pass)
+}
+
+/// A boolean column: `test` of each text value (null stays null). A plain function of
+/// each value is several times faster than a regular expression on the fast pass.
+fn test_text(text: Expr, test: impl Fn(&str) -> bool + Send + Sync + 'static) -> Expr {
+    text.map(
+        move |c: Column| {
+            let flags: BooleanChunked = c.str()?.iter().map(|v| v.map(&test)).collect();
+            Ok(flags.with_name(c.name().clone()).into_column())
+        },
+        |_, field| Ok(Field::new(field.name().clone(), DataType::Boolean)),
+    )
+}
+
+/// Empty, or starting or ending with white space (Unicode, as `str::trim` sees it):
+/// the fast pass leaves those to the thorough one, which trims.
+fn needs_trimming(s: &str) -> bool {
+    s.is_empty() || s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace)
+}
+
+/// A plain amount: optional '-', ASCII digits, and at most `scale` decimals after a '.'
+/// (the fast pass; `money_pattern` is the thorough one).
+fn is_plain_amount(s: &str, scale: usize) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (whole, decimals) = match digits.split_once('.') {
+        Some((w, d)) => (w, Some(d)),
+        None => (digits, None),
+    };
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && decimals.is_none_or(|d| all_digits(d) && d.len() <= scale)
 }
 
 pub fn role_type(kind: Kind, s: &ParseSettings) -> DataType {
@@ -409,6 +427,21 @@ mod tests {
         assert!(p.problems[0].reason.contains("4 decimal places"), "{}", p.problems[0].reason);
         let ints = df!("amount" => &[5i64, -3]).unwrap();
         assert!(parse(&ints, &[role("amount")], &["amount"], &settings()).unwrap().problems.is_empty());
+    }
+
+    #[test]
+    fn plain_amounts_of_the_fast_pass() {
+        for ok in ["0", "12", "-12", "1234.5", "-0.01", "007.10"] {
+            assert!(is_plain_amount(ok, 2), "{ok}");
+        }
+        for not in ["", "-", ".5", "5.", "1.234", "+3", "1,234.50", "1e3", " 5", "１２", "--1", "1.2.3"] {
+            assert!(!is_plain_amount(not, 2), "{not}");
+        }
+        assert!(is_plain_amount("5", 0) && !is_plain_amount("5.0", 0));
+        for padded in [" C1", "C1\t", "", "\u{3000}C1"] {
+            assert!(needs_trimming(padded), "{padded:?}");
+        }
+        assert!(!needs_trimming("C 1"));
     }
 
     #[test]
