@@ -5,14 +5,27 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-fn main() {
-    // polars' streaming group-by keeps a small table of "hot" groups per thread and
-    // buffers rows of all other groups until the end; with the tens of thousands of
-    // customers or products of an ERP export, most rows were buffered (10 M lines:
-    // 480 MB). A table large enough for them keeps memory to the groups themselves.
-    if std::env::var_os("POLARS_HOT_TABLE_SIZE").is_none() {
-        std::env::set_var("POLARS_HOT_TABLE_SIZE", "262144");
+/// polars settings for kam's workload, unless the environment sets them (measured in
+/// docs/PERFORMANCE.md, 10 M order lines).
+fn tune_polars() {
+    let defaults = [
+        // The streaming group-by keeps a table of "hot" groups per thread and buffers rows
+        // of all other groups; with the default 4,096 entries and 200,000 customers most
+        // rows were buffered (480 MB).
+        ("POLARS_HOT_TABLE_SIZE", "262144"),
+        // Parquet row groups decoded ahead of need: one is enough for a local file and
+        // halves kam products' memory (619 -> 324 MB).
+        ("POLARS_ROW_GROUP_PREFETCH_SIZE", "1"),
+    ];
+    for (name, value) in defaults {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value);
+        }
     }
+}
+
+fn main() {
+    tune_polars();
     let cli = kam::cli::Cli::parse();
     if let Err(err) = kam::commands::run(cli) {
         eprintln!("kam: error: {err:#}");
