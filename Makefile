@@ -2,7 +2,7 @@
 CARGO ?= cargo
 KAM_RELEASE := target/release/kam
 
-.PHONY: all build test demo sample-data bench clean
+.PHONY: all build test demo sample-data bench bench-large clean
 
 all: build
 
@@ -34,6 +34,11 @@ demo: build
 # lines; installs the baselines into bench-data/venv. Figures: docs/PERFORMANCE.md.
 bench: build
 	python3 bench/run.py
+
+# kam abc on 100 M order lines (13 GB of CSV) unconstrained and in a 1 GiB memory
+# cgroup (needs root); both outputs must be identical. Figures: docs/PERFORMANCE.md.
+bench-large: build
+	bash bench/larger_than_memory.sh
 
 # Re-create sample-data/ deterministically.
 sample-data: build
