@@ -39,16 +39,18 @@ fn resolve_period(orders: &DataFrame, period: &Period) -> anyhow::Result<(NaiveD
         .filter(orders.clone().lazy(), "order_date")
         .select([col("order_date").min().alias("first"), col("order_date").max().alias("last")])
         .collect()?;
-    let day = |c: &str| -> anyhow::Result<Option<NaiveDate>> {
-        Ok(match range.column(c)?.get(0)? {
-            AnyValue::Date(d) => Some(NaiveDate::from_num_days_from_ce_opt(d + 719_163).expect("valid date")),
-            _ => None,
-        })
-    };
-    match (period.from.or(day("first")?), period.to.or(day("last")?)) {
+    match (period.from.or(first_date(&range, "first")?), period.to.or(first_date(&range, "last")?)) {
         (Some(f), Some(t)) => Ok((f, t)),
         _ => Err(bad_input(format!("no order lines in the period {}", period.describe()))),
     }
+}
+
+/// The date in the first row of `column`, if there is one.
+fn first_date(frame: &DataFrame, column: &str) -> anyhow::Result<Option<NaiveDate>> {
+    Ok(match frame.column(column)?.get(0) {
+        Ok(AnyValue::Date(days)) => NaiveDate::from_num_days_from_ce_opt(days + 719_163), // 719,163: days from 0001-01-01 to 1970-01-01
+        _ => None,
+    })
 }
 
 /// Add a role column of nulls when the file does not have it, so the pipeline sees one schema.
@@ -139,7 +141,7 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
     // known before the computation: when not given, the orders are loaded to find them.
     // Otherwise the whole computation streams from the files; without inventory, the first
     // and last order dates (reported only) come out of the same query.
-    let mut result = match (period.from, period.to, &inventory) {
+    let result = match (period.from, period.to, &inventory) {
         (Some(from), Some(to), _) => {
             (settings.from, settings.to) = (from, to);
             input::query(&opts, &request, |orders| build(orders, &settings, None))?
@@ -150,13 +152,9 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
                 let range = products::sold_range(orders.clone(), &settings);
                 build(orders, &settings, Some(range))
             })?;
-            let day = |c: &str| -> anyhow::Result<Option<NaiveDate>> {
-                Ok(match result.column(c)?.get(0) {
-                    Ok(AnyValue::Date(d)) => Some(NaiveDate::from_num_days_from_ce_opt(d + 719_163).expect("valid date")),
-                    _ => None,
-                })
-            };
-            (settings.from, settings.to) = (from.or(day("first_order")?).unwrap_or(settings.from), to.or(day("last_order")?).unwrap_or(settings.to));
+            let first = from.or(first_date(&result, "first_order")?);
+            let last = to.or(first_date(&result, "last_order")?);
+            (settings.from, settings.to) = (first.unwrap_or(settings.from), last.unwrap_or(settings.to));
             result.drop_many(["first_order", "last_order"])
         }
         (_, _, Some(_)) => {
@@ -172,7 +170,6 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         let (from, to) = (settings.from, settings.to);
         return Err(bad_input(format!("no order lines and no stock in the period {}", period_words(from, to, &period))));
     }
-    result.rechunk_mut();
     if !quiet {
         print_notes(&result, &settings, inventory.is_some())?;
     }

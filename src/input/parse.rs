@@ -100,8 +100,10 @@ fn money_text(text: Expr) -> Expr {
 /// How much work parsing does. `Fast` reads what most exports hold (ISO dates, plain
 /// amounts like -1234.50, identifiers without surrounding space) without copying text,
 /// and flags anything else; `Thorough` trims, and also reads 2024/3/5, 20240305,
-/// timestamps, thousands separators, currency signs and (12.50). It runs only for a
-/// column in which the fast pass flagged a value, and its flags are the real problems.
+/// timestamps, thousands separators, currency signs and (12.50): its flags are the
+/// real problems. Where the fast pass accepts a value, both give the same one, so
+/// `parse` runs the thorough pass only on columns with a flag, and the streamed scan
+/// (`scan`) on every column once any row has one.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Pass {
     Fast,
@@ -109,7 +111,7 @@ pub enum Pass {
 }
 
 /// Value and bad-flag expressions for one role whose raw column has type `dtype`.
-fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass) -> Result<(Expr, Expr), String> {
+pub(super) fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass) -> Result<(Expr, Expr), String> {
     let raw = col(role.name);
     let text = trimmed(raw.clone());
     let present = || text.clone().is_not_null();
@@ -186,11 +188,6 @@ fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass:
         bad = bad.or(value.clone().is_null());
     }
     Ok((value.alias(role.name), bad.alias(bad_name(role.name))))
-}
-
-/// Value and bad-flag expressions of one pass, for the streamed scan.
-pub(super) fn exprs(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass) -> Result<(Expr, Expr), String> {
-    typed(role, dtype, required, s, pass)
 }
 
 /// A boolean column: `test` of each text value (null stays null). A plain function of

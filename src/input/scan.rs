@@ -11,6 +11,7 @@
 
 use polars::prelude::*;
 
+use crate::cli::InputFormat;
 use super::parse::{self, Pass};
 use super::roles::Role;
 use super::source::{self, Location, Source};
@@ -20,7 +21,7 @@ use super::{resolve_columns, InputOptions, Request};
 const BAD: &str = "__bad";
 
 pub struct Scan {
-    /// Typed columns named by role, like the frame `load` returns.
+    /// Typed columns named by role, like the frame of the thorough load.
     pub frame: LazyFrame,
     /// One row: `rows`, and `bad`, the rows with a value the pass could not read.
     pub check: LazyFrame,
@@ -36,18 +37,18 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass) -> Option<Scan> {
         let (lazy, found) = scan_one(location, opts, req, &wanted)?;
         files.push((lazy, found));
     }
-    // A role found in some files only is null in the others, as in `load`.
+    // A role found in some files only is null in the others, as in the thorough load.
     let present: Vec<Role> = wanted.iter().filter(|r| files.iter().any(|(_, f)| f.contains(&r.name))).copied().collect();
+    let required = req.required_of(&present);
     let mut typed = Vec::new();
     for (lazy, found) in files {
         let dtypes = lazy.clone().collect_schema().ok()?;
-        let required = req.required_of(&present);
         let mut values = Vec::new();
         let mut bads = Vec::new();
         for role in &present {
             if found.contains(&role.name) {
                 let dtype = dtypes.get(role.name)?;
-                let (value, bad) = parse::exprs(role, dtype, required.contains(&role.name), &opts.parse, pass).ok()?;
+                let (value, bad) = parse::typed(role, dtype, required.contains(&role.name), &opts.parse, pass).ok()?;
                 values.push(value);
                 bads.push(bad);
             } else {
@@ -74,7 +75,7 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass) -> Option<Scan> {
 /// One file as a lazy frame of raw columns named by role, and the roles it has.
 fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[Role]) -> Option<(LazyFrame, Vec<&'static str>)> {
     let (source, lazy) = match source::format_of(location, opts.read.format) {
-        crate::cli::InputFormat::Parquet => {
+        InputFormat::Parquet => {
             let Location::File(path) = location else { return None };
             let source = Source::open(location, &opts.read).ok()?;
             let lazy = LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().to_string()), ScanArgsParquet::default()).ok()?;
@@ -96,7 +97,7 @@ fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[R
 }
 
 /// Columns past the header's width, read to catch rows with extra fields: polars drops
-/// those when it reads only some columns, and `load` refuses them (a decimal comma in
+/// those when it reads only some columns, and the thorough load refuses them (a decimal comma in
 /// `C3,12,5` would otherwise count 12.00). A row whose first two extra fields are empty
 /// but a later one is not is the one case this does not see.
 const EXTRA: [&str; 2] = ["__extra_1", "__extra_2"];
@@ -125,12 +126,6 @@ fn scan_csv(source: &Source, path: &std::path::Path) -> Option<LazyFrame> {
 /// row was read cleanly (and there was at least one); else why not.
 pub fn collect_checked(plan: LazyFrame, check: LazyFrame) -> Result<DataFrame, String> {
     let flags = plan.get_current_optimizations();
-    if std::env::var_os("KAM_NOCHECK").is_some() {
-        return plan.collect_with_engine(Engine::Streaming).map(|r| r.unwrap_single()).map_err(|e| e.to_string());
-    }
-    if std::env::var_os("KAM_EXPLAIN").is_some() {
-        eprintln!("{}", LazyFrame::explain_all(vec![plan.logical_plan.clone(), check.logical_plan.clone()], flags).unwrap_or_default());
-    }
     let mut frames = LazyFrame::collect_all_with_engine(vec![plan.logical_plan, check.logical_plan], Engine::Streaming, flags)
         .map_err(|e| e.to_string())?;
     let check = frames.pop().ok_or("no check")?;

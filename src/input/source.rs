@@ -137,23 +137,29 @@ impl Source {
         Ok(Source { name, format, headers, body })
     }
 
-    /// A UTF-8 CSV file opened from its first bytes only: name, headers and delimiter as
-    /// `open` would find them, for the streamed scan, which reads the rows itself. None
-    /// where the start cannot settle that (stdin, GBK, another format, a lone-CR file, a
-    /// start that is not valid text, fewer than the 50 lines the delimiter sniffer reads).
+    /// A UTF-8 CSV file opened from its first lines only (the 50 the delimiter sniffer
+    /// reads, at most 4 MiB): name, headers and delimiter as `open` would find them, for
+    /// the streamed scan, which reads the rows itself. None where the start cannot settle
+    /// that (stdin, GBK, another format, a lone-CR file, a start that is not valid text).
     pub fn open_head(location: &Location, settings: &ReadSettings) -> Option<(Source, PathBuf)> {
-        const HEAD_BYTES: u64 = 64 * 1024;
         let Location::File(path) = location else { return None };
         let format = format_of(location, settings.format);
         if !matches!(format, InputFormat::Csv | InputFormat::Tsv) || settings.encoding != Encoding::Utf8 {
             return None;
         }
+        let mut file = std::fs::File::open(path).ok()?;
+        let size = file.metadata().ok()?.len();
         let mut head = Vec::new();
-        std::fs::File::open(path).ok()?.take(HEAD_BYTES).read_to_end(&mut head).ok()?;
-        if head.len() as u64 == HEAD_BYTES {
-            // Cut at a line end, so no character is split.
-            head.truncate(head.iter().rposition(|&b| b == b'\n')? + 1);
-            if head.split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count() < 50 {
+        while (head.len() as u64) < size {
+            (&mut file).take(64 * 1024).read_to_end(&mut head).ok()?;
+            // Whole lines only, so no character is split.
+            let end = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let lines = head[..end].split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count();
+            if lines >= 50 {
+                head.truncate(end);
+                break;
+            }
+            if head.len() >= 4 << 20 {
                 return None;
             }
         }
