@@ -150,3 +150,20 @@ fn files_with_and_without_an_optional_column_are_streamed_together() {
     assert_eq!(column(&run.stdout, "sales"), column(&whole, "sales"));
     assert_eq!(column(&run.stdout, "customer_id"), column(&whole, "customer_id"));
 }
+
+#[test]
+fn long_lines_at_the_start_still_stream() {
+    // 60 lines of 2 KB: the 50 lines the delimiter sniffer reads are past the first 64 KiB.
+    let mut text = String::from("customer_id;customer_name;amount\n");
+    for i in 0..60 {
+        text.push_str(&format!("C{};{};{}.50\n", i % 7, "x".repeat(2000), i));
+    }
+    let dir = tempdir();
+    let path = write(dir.path(), "long.csv", text.as_bytes());
+    let (table, read) = abc(path.to_str().unwrap());
+    assert_eq!(read, Read::Fast);
+    // C0 has rows 0, 7, ..., 56: 9 rows, 0+7+...+56 = 252, plus 9 × 0.50.
+    let rows = csv_rows(&table);
+    let c0 = rows.iter().find(|r| r[1] == "C0").expect("C0");
+    assert!(c0.contains(&"256.50".to_string()), "{c0:?}");
+}
