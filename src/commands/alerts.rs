@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::cli::{AlertsArgs, FailOn};
 use crate::config::Config;
-use crate::error::{bad_input, WarningsFound};
+use crate::error::WarningsFound;
 use crate::metrics::alerts::{self as metric, AlertParams};
 use crate::metrics::receivables::Buckets;
 use crate::output;
@@ -19,7 +19,7 @@ use crate::period::Period;
 
 use super::churn::churn_table;
 use super::receivables::{aging_table, AgingInputs};
-use super::shared::{load_table, parse_amount, parse_share, reject_range, require_as_of};
+use super::shared::{load_table, parse_share, parse_total_assets, reject_range, require_as_of, require_receivables_for};
 
 pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     let config = Config::load(args.input.config.as_deref())?;
@@ -28,13 +28,8 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     let as_of = require_as_of(&period, "alerts")?;
     reject_range(&period, "alerts")?;
     let buckets = Buckets::parse(&args.buckets)?;
-    let total_assets = args.total_assets.as_deref().map(|t| parse_amount("--total-assets", t)).transpose()?;
-    if total_assets.is_some_and(|t| t <= Decimal::ZERO) {
-        return Err(bad_input("--total-assets must be positive"));
-    }
-    if args.receivables.is_empty() && (total_assets.is_some() || args.customers.is_some()) {
-        return Err(bad_input("--total-assets and --customers need --receivables FILE (open amounts come from receivables)"));
-    }
+    let total_assets = parse_total_assets(args.total_assets.as_deref())?;
+    require_receivables_for(&args.receivables, total_assets, args.customers.is_some())?;
     let warning_share = parse_share("--warning-line", &args.warning_line)?;
     let (churn, rules) = churn_table(&args.input, &config, &args.input.inputs, &args.rules, as_of, quiet)?;
     let aging = if args.receivables.is_empty() {

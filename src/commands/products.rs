@@ -10,7 +10,7 @@ use polars::prelude::*;
 use crate::cli::{AverageInventory, InputArgs, PerInterval, ProductsArgs, TurnoverBasis};
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, roles, InputOptions, Request};
+use crate::input::{self, parse, roles, InputOptions, Request};
 use crate::metrics::abc::Thresholds;
 use crate::metrics::products::{self, Average, Basis, Interval, Settings};
 use crate::output;
@@ -389,12 +389,7 @@ fn load_plan(args: &ProductsArgs, config: &Config) -> anyhow::Result<DataFrame> 
         .replace(lit(r"^(\d{4})(\d{2})$"), lit("$1-$2"), false)
         .str()
         .replace(lit(r"^(\d{4})-(\d)$"), lit("$1-0$2"), false);
-    let month = concat_str([text, lit("-01")], "", false).str().to_date(StrptimeOptions {
-        format: Some("%Y-%m-%d".into()),
-        strict: false,
-        exact: true,
-        cache: true,
-    });
+    let month = parse::date_from_text(concat_str([text, lit("-01")], "", false), Some("%Y-%m-%d"));
     let plan = plan.lazy().with_column(month.alias("month")).with_row_index("__row", Some(1)).collect()?;
     let bad = plan.clone().lazy().filter(col("month").is_null()).collect()?;
     if bad.height() > 0 {

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::error::bad_input;
 use crate::input::{roles, Request};
 
-use super::shared::{load_orders, load_table, money_type, parse_amount, parse_share, require_as_of, with_missing};
+use super::shared::{load_orders, load_table, money_type, parse_share, parse_total_assets, require_as_of, with_missing};
 use crate::metrics::receivables::{self as metric, AgingParams, Buckets};
 use crate::output;
 use crate::period::Period;
@@ -122,10 +122,7 @@ pub fn run(args: ReceivablesArgs) -> anyhow::Result<()> {
     let period = Period::from_args(&args.period)?;
     let as_of = require_as_of(&period, "receivables")?;
     let buckets = Buckets::parse(&args.buckets)?;
-    let total_assets = args.total_assets.as_deref().map(|t| parse_amount("--total-assets", t)).transpose()?;
-    if total_assets.is_some_and(|t| t <= Decimal::ZERO) {
-        return Err(bad_input("--total-assets must be positive"));
-    }
+    let total_assets = parse_total_assets(args.total_assets.as_deref())?;
     let inputs = AgingInputs {
         input: &args.input,
         config: &config,

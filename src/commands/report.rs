@@ -3,19 +3,18 @@
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
-use rust_decimal::Decimal;
 
 use crate::cli::{AbcArgs, AverageInventory, ChurnOptions, InputArgs, OutputArgs, PerInterval, PeriodArgs, ProductsArgs, ReportArgs};
 use crate::config::Config;
 use crate::error::bad_input;
 use crate::metrics::alerts::SEVERITIES;
-use crate::metrics::receivables::{Buckets, TOTAL};
+use crate::metrics::receivables::{default_warning_share, Buckets, TOTAL};
 use crate::metrics::scorecard as score_metric;
 use crate::output::cell_text;
 use crate::report::{self, charts, html, xlsx, Table};
 
 use super::receivables::{aging_table, load_receivables, AgingInputs};
-use super::shared::{parse_amount, parse_share};
+use super::shared::{parse_total_assets, require_receivables_for};
 use super::{abc, alerts, churn, products, scorecard};
 
 /// "2024-06" -> (2024-06-01, 2024-06-30).
@@ -54,13 +53,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let receivables = pick(&args.receivables, &rc.receivables);
     let customers = args.customers.clone().or(rc.customers.clone());
     let plan = args.plan.clone().or(rc.plan.clone());
-    let total_assets = args.total_assets.as_deref().or(rc.total_assets.as_deref()).map(|t| parse_amount("--total-assets", t)).transpose()?;
-    if total_assets.is_some_and(|t| t <= Decimal::ZERO) {
-        return Err(bad_input("--total-assets must be positive"));
-    }
-    if receivables.is_empty() && (total_assets.is_some() || customers.is_some()) {
-        return Err(bad_input("--total-assets and --customers need --receivables FILE (open amounts come from receivables)"));
-    }
+    let total_assets = parse_total_assets(args.total_assets.as_deref().or(rc.total_assets.as_deref()))?;
+    require_receivables_for(&receivables, total_assets, customers.is_some())?;
     let input = InputArgs { inputs: orders.clone(), config: args.config.clone(), ..InputArgs::default() };
     let month = PeriodArgs { from: Some(first.to_string()), to: Some(as_of.to_string()), as_of: None };
     let silent = OutputArgs { format: None, output: None, quiet: true };
@@ -92,7 +86,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let rules = ChurnOptions { plan, gap_multiple: 2.0, churn_days: 180, drop: "0.20".into(), period_months: 1, params: None, min_p_alive: None };
     let (churn_table, churn_params) = churn::churn_table(&input, &config, &orders, &rules, as_of, true)?;
     let buckets = Buckets::default();
-    let warning_share = parse_share("--warning-line", "0.20")?;
+    let warning_share = default_warning_share();
     let aging = if receivables.is_empty() {
         notes.push("no receivables: no aging table or chart; credit-limit, aging and assets warnings and the payment component are left out".into());
         None

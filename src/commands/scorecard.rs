@@ -9,7 +9,7 @@ use crate::error::bad_input;
 use crate::metrics::abc::{self, Thresholds};
 use crate::metrics::clv::summary as clv_summary;
 use crate::metrics::credit;
-use crate::metrics::receivables::Buckets;
+use crate::metrics::receivables::{default_warning_share, Buckets};
 use crate::metrics::scorecard::{self as metric, ScoreParams, Tiers, Weights};
 use crate::output;
 use crate::period::Period;
@@ -148,9 +148,9 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
             orders: &[],
             period,
             as_of,
-            buckets: Buckets::parse("30,60,90")?,
+            buckets: Buckets::default(),
             total_assets: None,
-            warning_share: rust_decimal::Decimal::new(20, 2),
+            warning_share: default_warning_share(),
             quiet,
         };
         let (aging, _) = aging_table(&inputs)?;

@@ -73,6 +73,23 @@ pub(crate) fn parse_amount(option: &str, text: &str) -> anyhow::Result<Decimal> 
         .map_err(|_| bad_input(format!("{option}: '{text}' is not an amount (expected e.g. 5000000 or 5,000,000.00)")))
 }
 
+/// `--total-assets`, exact and positive, when given.
+pub(crate) fn parse_total_assets(text: Option<&str>) -> anyhow::Result<Option<Decimal>> {
+    let total_assets = text.map(|t| parse_amount("--total-assets", t)).transpose()?;
+    if total_assets.is_some_and(|t| t <= Decimal::ZERO) {
+        return Err(bad_input("--total-assets must be positive"));
+    }
+    Ok(total_assets)
+}
+
+/// --total-assets and --customers only mean something next to receivables.
+pub(crate) fn require_receivables_for(receivables: &[String], total_assets: Option<Decimal>, customers: bool) -> anyhow::Result<()> {
+    if receivables.is_empty() && (total_assets.is_some() || customers) {
+        return Err(bad_input("--total-assets and --customers need --receivables FILE (open amounts come from receivables)"));
+    }
+    Ok(())
+}
+
 /// Parse a share such as 0.20 or 20%.
 pub(crate) fn parse_share(option: &str, text: &str) -> anyhow::Result<Decimal> {
     let (digits, percent) = match text.trim().strip_suffix('%') {

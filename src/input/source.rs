@@ -421,18 +421,23 @@ pub fn line_of_row(c: &CsvText, row: usize) -> Option<u64> {
     record.position().map(|p| p.line())
 }
 
-/// Find the first data row whose field count differs from the header's.
-fn ragged_row(c: &CsvText, width: usize) -> Option<(usize, u64, usize)> {
+/// The first data row of which `test` holds: (row, line, fields), 1-based, header excluded.
+fn first_row(c: &CsvText, test: impl Fn(&csv::ByteRecord) -> bool) -> Option<(usize, u64, usize)> {
     let mut reader = csv_reader(c, true);
     let mut record = csv::ByteRecord::new();
     let mut row = 0;
     while reader.read_byte_record(&mut record).ok()? {
         row += 1;
-        if record.len() != width {
+        if test(&record) {
             return Some((row, record.position().map_or(0, |p| p.line()), record.len()));
         }
     }
     None
+}
+
+/// Find the first data row whose field count differs from the header's.
+fn ragged_row(c: &CsvText, width: usize) -> Option<(usize, u64, usize)> {
+    first_row(c, |record| record.len() != width)
 }
 
 /// The first quote that RFC 4180 does not allow: inside a field that does not start with
@@ -476,16 +481,7 @@ fn stray_quote(c: &CsvText) -> Option<(usize, usize)> {
 /// The first data row with a non-empty field beyond the header's width:
 /// (row, line, fields). Empty extra fields (a trailing delimiter) are harmless.
 fn row_with_extra_fields(c: &CsvText, width: usize) -> Option<(usize, u64, usize)> {
-    let mut reader = csv_reader(c, true);
-    let mut record = csv::ByteRecord::new();
-    let mut row = 0;
-    while reader.read_byte_record(&mut record).ok()? {
-        row += 1;
-        if record.len() > width && record.iter().skip(width).any(|f| !f.iter().all(u8::is_ascii_whitespace)) {
-            return Some((row, record.position().map_or(0, |p| p.line()), record.len()));
-        }
-    }
-    None
+    first_row(c, |record| record.len() > width && record.iter().skip(width).any(|f| !f.iter().all(u8::is_ascii_whitespace)))
 }
 
 fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], headers: &[String]) -> anyhow::Result<DataFrame> {

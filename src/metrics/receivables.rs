@@ -23,6 +23,12 @@ pub fn days(c: &str) -> Expr {
     col(c).cast(DataType::Int32)
 }
 
+/// The company warning line of the seed texts (赊销警戒线): open receivables above 20% of
+/// total assets. The default of --warning-line, and the line of the report and scorecard.
+pub fn default_warning_share() -> rust_decimal::Decimal {
+    rust_decimal::Decimal::new(20, 2)
+}
+
 /// Upper edges of the past-due buckets in days: 30,60,90 gives
 /// current (not yet due), 1–30, 31–60, 61–90, >90.
 #[derive(Debug, Clone, PartialEq)]
