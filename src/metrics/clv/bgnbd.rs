@@ -652,13 +652,7 @@ mod tests {
                 t_x.push(if xi > 0.0 { rng.uniform() * ti } else { 0.0 });
             }
             if let Ok(fit) = fit_bgnbd(&x, &t_x, &t) {
-                let p = fit.params;
-                assert!(
-                    [p.r, p.alpha, p.a, p.b, fit.log_likelihood]
-                        .iter()
-                        .all(|v| v.is_finite()),
-                    "{fit:?}"
-                );
+                assert_finite_fit(&fit);
             }
             let params = BgNbdParams {
                 r: scale(&mut rng),
@@ -770,21 +764,19 @@ mod tests {
         ];
         for (x, t_x, t) in cases {
             match fit_bgnbd(&x, &t_x, &t) {
-                Ok(fit) => {
-                    let p = fit.params;
-                    assert!(
-                        [p.r, p.alpha, p.a, p.b, fit.log_likelihood]
-                            .iter()
-                            .all(|v| v.is_finite()),
-                        "{fit:?}"
-                    );
-                }
+                Ok(fit) => assert_finite_fit(&fit),
                 Err(error) => assert!(!error.to_string().is_empty()),
             }
         }
     }
 
-    /// Simulates BG/NBD customers with T uniform on [26, 104] weeks.
+    /// A fit that succeeded has finite parameters and log-likelihood.
+    fn assert_finite_fit(fit: &Fit<BgNbdParams>) {
+        let p = fit.params;
+        assert!([p.r, p.alpha, p.a, p.b, fit.log_likelihood].iter().all(|v| v.is_finite()), "{fit:?}");
+    }
+
+        /// Simulates BG/NBD customers with T uniform on [26, 104] weeks.
     fn simulate(params: &BgNbdParams, customers: usize, rng: &mut Rng) -> [Vec<f64>; 3] {
         let (mut x, mut t_x, mut t) = (vec![], vec![], vec![]);
         for _ in 0..customers {

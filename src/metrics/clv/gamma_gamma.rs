@@ -279,7 +279,7 @@ impl SpendHistories {
 
 #[cfg(test)]
 mod tests {
-    use super::super::optimize::test_support::{assert_relative, load_cdnow, Rng};
+    use super::super::optimize::test_support::{assert_relative, load_cdnow, Cdnow, Rng};
     use super::*;
 
     /// Published CDNOW fit (Fader, Hardie & Lee 2005, Gamma-Gamma note).
@@ -370,6 +370,13 @@ mod tests {
         assert!(heavy_tailed.expected_spend(3.0, 20.0).is_finite());
     }
 
+    /// CLV of CDNOW customer `id` at the published parameters: 36 months, 10% a year,
+    /// margin 0.3, with months of `weeks_per_month` weeks.
+    fn cdnow_clv(data: &Cdnow, id: u32, weeks_per_month: f64) -> f64 {
+        let (x, t_x, t, m) = data.row(id);
+        clv(&PUBLISHED_BGNBD, &PUBLISHED, x, t_x, t, m, 0.3, 36, 0.10, weeks_per_month)
+    }
+
     #[test]
     fn clv_matches_reference_built_from_lifetimes_predictions() {
         // Σ_{i=1..36} ΔE[purchases](month i) · spend · 0.3 / (1.1^(1/12))^i with
@@ -383,20 +390,7 @@ mod tests {
             (3, 5.825_482_154),
             (157, 373.317_356_904),
         ] {
-            let (x, t_x, t, m) = data.row(id);
-            let value = clv(
-                &PUBLISHED_BGNBD,
-                &PUBLISHED,
-                x,
-                t_x,
-                t,
-                m,
-                0.3,
-                36,
-                0.10,
-                weeks_per_month,
-            );
-            assert_relative(value, expected, 1e-9, &format!("CLV id {id}"));
+            assert_relative(cdnow_clv(&data, id, weeks_per_month), expected, 1e-9, &format!("CLV id {id}"));
         }
     }
 
@@ -413,20 +407,7 @@ mod tests {
             (157, 373.147_211_392),
             (1901, 8.998_344_119_17e-8),
         ] {
-            let (x, t_x, t, m) = data.row(id);
-            let value = clv(
-                &PUBLISHED_BGNBD,
-                &PUBLISHED,
-                x,
-                t_x,
-                t,
-                m,
-                0.3,
-                36,
-                0.10,
-                4.345,
-            );
-            assert_relative(value, expected, 1e-9, &format!("CLV id {id}"));
+            assert_relative(cdnow_clv(&data, id, 4.345), expected, 1e-9, &format!("CLV id {id}"));
         }
     }
 
