@@ -10,18 +10,15 @@ import sys
 
 import duckdb
 
+from baseline import CLASS_SQL, duckdb_source
+
 src, out = sys.argv[1], sys.argv[2]
-if src.endswith(".parquet"):
-    scan = f"read_parquet('{src}')"
-    amount = "amount"
-else:
-    scan = f"read_csv('{src}', header=true, all_varchar=true)"
-    amount = "CAST(amount AS DECIMAL(18,2))"
+scan, typed = duckdb_source(src, money=["amount"])
 
 duckdb.sql(f"""
 COPY (
   WITH s AS (
-    SELECT customer_id, MIN(customer_name) AS customer_name, SUM({amount}) AS sales
+    SELECT customer_id, MIN(customer_name) AS customer_name, SUM({typed['amount']}) AS sales
     FROM {scan} GROUP BY customer_id
   ), r AS (
     SELECT *,
@@ -31,11 +28,7 @@ COPY (
       ROW_NUMBER() OVER (ORDER BY sales > 0 DESC, sales DESC, customer_id) AS rank
     FROM s
   )
-  SELECT rank, customer_id, customer_name, sales, cum_sales,
-    CASE WHEN sales <= 0 OR total <= 0 THEN 'C'
-         WHEN (cum_sales - sales) * 100 < total * 75 THEN 'A'
-         WHEN (cum_sales - sales) * 100 < total * 95 THEN 'B'
-         ELSE 'C' END AS class
+  SELECT rank, customer_id, customer_name, sales, cum_sales, {CLASS_SQL} AS class
   FROM r ORDER BY rank
 ) TO '{out}' (HEADER, DELIMITER ',')
 """)

@@ -10,20 +10,16 @@ import sys
 
 import duckdb
 
+from baseline import CLASS_SQL, duckdb_source
+
 src, out = sys.argv[1], sys.argv[2]
-if src.endswith(".parquet"):
-    scan = f"read_parquet('{src}')"
-    amount, cost, quantity = "amount", "cost", "quantity"
-else:
-    scan = f"read_csv('{src}', header=true, all_varchar=true)"
-    amount, cost, quantity = ("CAST(amount AS DECIMAL(18,2))", "CAST(cost AS DECIMAL(18,2))",
-                              "CAST(quantity AS DOUBLE)")
+scan, typed = duckdb_source(src, money=["amount", "cost"], numbers=["quantity"])
 
 duckdb.sql(f"""
 COPY (
   WITH s AS (
-    SELECT product_id, MIN(product_name) AS product_name, SUM({amount}) AS sales,
-      SUM({quantity}) AS quantity, SUM({cost}) AS cost
+    SELECT product_id, MIN(product_name) AS product_name, SUM({typed['amount']}) AS sales,
+      SUM({typed['quantity']}) AS quantity, SUM({typed['cost']}) AS cost
     FROM {scan} GROUP BY product_id
   ), r AS (
     SELECT *,
@@ -33,10 +29,7 @@ COPY (
     FROM s
   )
   SELECT product_id, product_name, sales, quantity, cost, sales - cost AS gross_profit,
-    CASE WHEN sales <= 0 OR total <= 0 THEN 'C'
-         WHEN (cum_sales - sales) * 100 < total * 75 THEN 'A'
-         WHEN (cum_sales - sales) * 100 < total * 95 THEN 'B'
-         ELSE 'C' END AS class
+    {CLASS_SQL} AS class
   FROM r ORDER BY product_id
 ) TO '{out}' (HEADER, DELIMITER ',')
 """)

@@ -7,18 +7,11 @@ import sys
 
 import polars as pl
 
-src, out = sys.argv[1], sys.argv[2]
-money = pl.Decimal(18, 2)
-if src.endswith(".parquet"):
-    lf = pl.scan_parquet(src)
-else:
-    lf = pl.scan_csv(src, schema_overrides={"amount": pl.String, "cost": pl.String,
-                                            "product_id": pl.String})
-lf = lf.select(pl.col("product_id"), pl.col("product_name"), pl.col("amount").cast(money),
-               pl.col("cost").cast(money), pl.col("quantity").cast(pl.Float64))
+from baseline import polars_class, polars_source
 
-total = pl.col("sales").sum()
-before = pl.col("cum_sales") - pl.col("sales")
+src, out = sys.argv[1], sys.argv[2]
+lf = polars_source(src, money=["amount", "cost"], text=["product_id"])
+lf = lf.with_columns(pl.col("quantity").cast(pl.Float64))
 (
     lf.group_by("product_id")
     .agg(pl.col("product_name").min(), pl.col("amount").sum().alias("sales"),
@@ -26,12 +19,7 @@ before = pl.col("cum_sales") - pl.col("sales")
     .sort([pl.col("sales") > 0, "sales", "product_id"], descending=[True, True, False])
     .with_columns(pl.col("sales").cum_sum().alias("cum_sales"),
                   (pl.col("sales") - pl.col("cost")).alias("gross_profit"))
-    .with_columns(
-        pl.when((pl.col("sales") <= 0) | (total <= 0)).then(pl.lit("C"))
-        .when(before * 100 < total * 75).then(pl.lit("A"))
-        .when(before * 100 < total * 95).then(pl.lit("B"))
-        .otherwise(pl.lit("C")).alias("class")
-    )
+    .with_columns(polars_class())
     .select("product_id", "product_name", "sales", "quantity", "cost", "gross_profit", "class")
     .sort("product_id")
     .collect()
