@@ -167,3 +167,51 @@ fn long_lines_at_the_start_still_stream() {
     let c0 = rows.iter().find(|r| r[1] == "C0").expect("C0");
     assert!(c0.contains(&"256.50".to_string()), "{c0:?}");
 }
+
+/// Quoted names holding commas, doubled quotes and line breaks, of every length up to
+/// 150 bytes so they cross the 64-byte blocks of the line and field scans (kam's patch
+/// to polars-io, vendor/README.md), and read in 2 KiB chunks so chunk edges fall
+/// inside them. The expected table is summed here from the rows as written.
+#[test]
+fn quoted_fields_across_scan_blocks_and_chunk_edges_are_read_whole() {
+    use rust_decimal::Decimal;
+    use std::collections::BTreeMap;
+    let pieces = ["Acme", ", Ltd", " \"East\"", "\nBranch", "商贸", " & Co", ",", "\"", "\r\n2F"];
+    let name = |k: usize| -> String {
+        let mut s = format!("N{k}");
+        let mut i = k;
+        while s.len() < k * 150 / 40 {
+            s.push_str(pieces[i % pieces.len()]);
+            i = (i * 7 + 3) % 1009;
+        }
+        s + "."
+    };
+    let mut file = csv::Writer::from_writer(Vec::new());
+    file.write_record(["order_date", "customer_id", "customer_name", "amount"]).unwrap();
+    let mut expected: BTreeMap<String, (String, Decimal)> = BTreeMap::new();
+    for row in 0..3000usize {
+        let k = row * 17 % 41;
+        let cents = (row * 7919 % 100_000) as i64 + 1;
+        let (id, amount) = (format!("C{k:03}"), Decimal::new(cents, 2));
+        file.write_record([&format!("2024-03-{:02}", row % 28 + 1), &id, &name(k), &amount.to_string()]).unwrap();
+        expected.entry(id).or_insert((name(k), Decimal::ZERO)).1 += amount;
+    }
+    let dir = tempdir();
+    let path = write(dir.path(), "quoted.csv", &file.into_inner().unwrap());
+    let run = kam_env(
+        &["abc", path.to_str().unwrap(), "-q", "--format", "csv"],
+        &[("KAM_TRACE_READ", "1"), ("POLARS_CSV_CHUNK_SIZE", "2048")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("orders streamed"), "the scan must read this file: {}", run.stderr);
+    let ids = column(&run.stdout, "customer_id");
+    let names = column(&run.stdout, "customer_name");
+    let sales = column(&run.stdout, "sales");
+    let got: BTreeMap<String, (String, Decimal)> = (0..ids.len())
+        .map(|i| (ids[i].clone(), (names[i].clone(), sales[i].parse().unwrap())))
+        .collect();
+    assert_eq!(got.len(), expected.len());
+    for (id, want) in &expected {
+        assert_eq!(&got[id], want, "customer {id}");
+    }
+}

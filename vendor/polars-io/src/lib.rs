@@ -1,4 +1,5 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
+#![allow(warnings)] // kam patch: vendored as published; its warnings under our feature set are upstream's.
 #![cfg_attr(feature = "simd", feature(portable_simd))]
 #![cfg_attr(
     feature = "allow_unused",

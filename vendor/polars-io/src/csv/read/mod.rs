@@ -23,6 +23,7 @@ mod read_impl;
 mod reader;
 pub mod schema_inference;
 mod splitfields;
+mod stable_simd; // kam patch
 pub mod streaming;
 mod utils;
 

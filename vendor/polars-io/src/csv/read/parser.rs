@@ -739,7 +739,7 @@ impl CountLines {
         let mut global_quote_parity = false;
         let mut scan_offset = 0;
 
-        #[cfg(feature = "simd")]
+        // kam patch: 64 bytes at a time on stable Rust (was behind the nightly-only `simd` feature).
         {
             // 0 if even number of quotes seen so far, u64::MAX otherwise.
             let mut global_quote_parity_mask = 0;
@@ -750,12 +750,11 @@ impl CountLines {
                         .try_into()
                         .unwrap_unchecked()
                 };
-                let simd_bytes = SimdVec::from(block);
-                let eol_mask = simd_bytes.simd_eq(self.simd_eol_char).to_bitmask();
+                let eol_mask = super::stable_simd::eq_mask(&block, self.eol_char);
                 if self.quoting {
-                    let quote_mask = simd_bytes.simd_eq(self.simd_quote_char).to_bitmask();
-                    let quote_parity =
-                        prefix_xorsum_inclusive(quote_mask) ^ global_quote_parity_mask;
+                    let quote_mask = super::stable_simd::eq_mask(&block, self.quote_char);
+                    let quote_parity = polars_utils::clmul::prefix_xorsum_inclusive(quote_mask)
+                        ^ global_quote_parity_mask;
                     global_quote_parity_mask = ((quote_parity as i64) >> 63) as u64;
 
                     let start_outside_string_eol_mask = eol_mask & !quote_parity;

@@ -1,5 +1,6 @@
 #![allow(unsafe_op_in_unsafe_fn)]
-#[cfg(not(feature = "simd"))]
+// kam patch: the 64-byte version below runs on stable Rust, so this one is unused.
+#[cfg(any())]
 mod inner {
     /// An adapted version of std::iter::Split.
     /// This exists solely because we cannot split the lines naively as
@@ -135,14 +136,13 @@ mod inner {
     }
 }
 
-#[cfg(feature = "simd")]
+// kam patch: was behind the nightly-only `simd` feature; masks from stable_simd.
 mod inner {
-    use std::simd::prelude::*;
-
     use polars_utils::clmul::prefix_xorsum_inclusive;
 
+    use super::super::stable_simd::eq_mask;
+
     const SIMD_SIZE: usize = 64;
-    type SimdVec = u8x64;
 
     /// An adapted version of std::iter::Split.
     /// This exists solely because we cannot split the lines naively as
@@ -153,9 +153,6 @@ mod inner {
         quote_char: u8,
         quoting: bool,
         eol_char: u8,
-        simd_separator: SimdVec,
-        simd_eol_char: SimdVec,
-        simd_quote_char: SimdVec,
         previous_valid_ends: u64,
     }
 
@@ -166,11 +163,8 @@ mod inner {
             quote_char: Option<u8>,
             eol_char: u8,
         ) -> Self {
-            let simd_separator = SimdVec::splat(separator);
-            let simd_eol_char = SimdVec::splat(eol_char);
             let quoting = quote_char.is_some();
             let quote_char = quote_char.unwrap_or(b'"');
-            let simd_quote_char = SimdVec::splat(quote_char);
 
             Self {
                 v: slice,
@@ -179,9 +173,6 @@ mod inner {
                 quote_char,
                 quoting,
                 eol_char,
-                simd_separator,
-                simd_eol_char,
-                simd_quote_char,
                 previous_valid_ends: 0,
             }
         }
@@ -270,11 +261,9 @@ mod inner {
                                 .try_into()
                                 .unwrap_unchecked()
                         };
-                        let simd_bytes = SimdVec::from(lane);
-                        let has_eol = simd_bytes.simd_eq(self.simd_eol_char);
-                        let has_sep = simd_bytes.simd_eq(self.simd_separator);
-                        let quote_mask = simd_bytes.simd_eq(self.simd_quote_char).to_bitmask();
-                        let mut end_mask = (has_sep | has_eol).to_bitmask();
+                        let quote_mask = eq_mask(&lane, self.quote_char);
+                        let mut end_mask =
+                            eq_mask(&lane, self.separator) | eq_mask(&lane, self.eol_char);
 
                         let mut not_in_quote_field = prefix_xorsum_inclusive(quote_mask);
 
@@ -359,10 +348,8 @@ mod inner {
                                 .try_into()
                                 .unwrap_unchecked()
                         };
-                        let simd_bytes = SimdVec::from(lane);
-                        let has_eol_char = simd_bytes.simd_eq(self.simd_eol_char);
-                        let has_separator = simd_bytes.simd_eq(self.simd_separator);
-                        let has_any_mask = (has_separator | has_eol_char).to_bitmask();
+                        let has_any_mask =
+                            eq_mask(&lane, self.separator) | eq_mask(&lane, self.eol_char);
 
                         if has_any_mask != 0 {
                             total_idx += has_any_mask.trailing_zeros() as usize;
