@@ -80,6 +80,8 @@ impl Settings {
 const KEY: &str = "__key";
 /// Marks products that have order lines in the period.
 const SOLD: &str = "__sold";
+/// Per order line: dated in the period; per key: how many lines are.
+const IN_PERIOD: &str = "__in_period";
 
 fn null_of(dtype: DataType) -> Expr {
     lit(NULL).cast(dtype)
@@ -113,9 +115,19 @@ fn complete_sums(grouped: LazyGroupBy, mut aggs: Vec<Expr>, columns: &[(&str, Da
     grouped.agg(aggs).with_columns(rules).drop(by_name(helpers, true, false))
 }
 
+/// The test that an order line is dated in [from, to]; None when the period is open at
+/// both ends and every line is in it (then `sold` skips the test and the masking).
+fn period_test(s: &Settings) -> Option<Expr> {
+    ((s.from, s.to) != (NaiveDate::MIN, NaiveDate::MAX))
+        .then(|| col("order_date").gt_eq(lit(s.from)).and(col("order_date").lt_eq(lit(s.to))))
+}
+
 /// Order lines dated in [from, to].
 fn in_period(orders: LazyFrame, s: &Settings) -> LazyFrame {
-    orders.filter(col("order_date").gt_eq(lit(s.from)).and(col("order_date").lt_eq(lit(s.to))))
+    match period_test(s) {
+        Some(test) => orders.filter(test),
+        None => orders,
+    }
 }
 
 /// One row: the first and last order date of the lines in the period.
@@ -123,12 +135,30 @@ pub fn sold_range(orders: LazyFrame, s: &Settings) -> LazyFrame {
     in_period(orders, s).select([col("order_date").min().alias("first_order"), col("order_date").max().alias("last_order")])
 }
 
-/// Order lines in the period, summed per key: sales, quantity, cost.
+/// Order lines summed per key: sales, quantity and cost over the lines in the period
+/// (`SOLD` true when there are any), and each of `names` (name columns keyed by exactly
+/// these keys) as its first value over all lines. One row per key with any line.
+/// One group-by, so each line's key is hashed once: lines outside the period add zero,
+/// and a null inside it still makes its sum null (see `complete_sums`).
 /// `orders` needs order_date, the key columns, amount, quantity (f64, may be null) and cost (money, may be null).
-pub fn sold(orders: LazyFrame, s: &Settings) -> LazyFrame {
-    let grouped = in_period(orders, s).group_by_stable(s.key_cols());
-    complete_sums(grouped, vec![col("amount").sum().alias("sales")], &[("quantity", DataType::Float64), ("cost", s.money())])
-        .with_column(lit(true).alias(SOLD))
+pub fn sold(orders: LazyFrame, s: &Settings, names: &[&str]) -> LazyFrame {
+    let (lines, lines_in_period) = match period_test(s) {
+        None => (orders, len()),
+        Some(test) => {
+            let in_period_only = |c: &str, zero: Expr| when(col(IN_PERIOD)).then(col(c)).otherwise(zero).alias(c);
+            let lines = orders.with_column(test.alias(IN_PERIOD)).with_columns([
+                in_period_only("amount", lit(0).cast(s.money())),
+                in_period_only("quantity", lit(0.0)),
+                in_period_only("cost", lit(0).cast(s.money())),
+            ]);
+            (lines, col(IN_PERIOD).cast(DataType::UInt32).sum())
+        }
+    };
+    let mut aggs = vec![col("amount").sum().alias("sales"), lines_in_period.alias(IN_PERIOD)];
+    aggs.extend(names.iter().map(|n| col(*n).drop_nulls().first().alias(*n)));
+    complete_sums(lines.group_by(s.key_cols()), aggs, &[("quantity", DataType::Float64), ("cost", s.money())])
+        .with_column(col(IN_PERIOD).gt(lit(0)).alias(SOLD))
+        .drop(by_name([IN_PERIOD], true, false))
 }
 
 /// Stock per key and snapshot date, summed over warehouses and holders.
@@ -259,7 +289,10 @@ pub fn table(orders: LazyFrame, inventory: LazyFrame, names: &[(&str, &str)], s:
     let keys = s.key_cols();
     let left = |l: LazyFrame, r: LazyFrame, on: Vec<Expr>| l.join(r, on.clone(), on, JoinArgs::new(JoinType::Left));
     // Each is used several times below: cache() computes it once.
-    let sold = sold(orders.clone(), s).cache();
+    // Names keyed by exactly the table's keys come out of the same group-by as the sums.
+    let own_names: Vec<&str> = names.iter().filter(|(_, key)| s.keys == [*key]).map(|(name, _)| *name).collect();
+    let per_key = sold(orders.clone(), s, &own_names).cache();
+    let sold = per_key.clone().filter(col(SOLD)).drop(by_name(own_names.clone(), true, false)).cache();
     let stock = levels(stock_by_date(inventory, s).cache(), s).cache();
     let universe = concat(
         [sold.clone().select(keys.clone()), stock.clone().select(keys.clone())],
@@ -289,10 +322,11 @@ pub fn table(orders: LazyFrame, inventory: LazyFrame, names: &[(&str, &str)], s:
     let mut frame = left(left(universe, sold, keys.clone()), stock, keys.clone());
     frame = left(frame, classes, vec![col(KEY)]);
     for (name, key) in names {
-        let first = orders
-            .clone()
-            .group_by([col(*key)])
-            .agg([col(*name).drop_nulls().first().alias(*name)]);
+        let first = if own_names.contains(name) {
+            per_key.clone().select([col(*key), col(*name)])
+        } else {
+            orders.clone().group_by([col(*key)]).agg([col(*name).drop_nulls().first().alias(*name)])
+        };
         frame = left(frame, first, vec![col(*key)]);
     }
 
@@ -557,5 +591,50 @@ mod tests {
         // sales basis on zero average value: undefined.
         let df = run(Basis::Sales, Average::Ends);
         assert_eq!(text(&df, "turnover")[2], "");
+    }
+
+    #[test]
+    fn the_period_bounds_the_sums_but_not_the_names() {
+        let orders = df!(
+            "order_date" => ["2024-01-05", "2024-02-01", "2024-02-03", "2024-01-10", "2023-12-30"].map(date),
+            "product_id" => ["P", "P", "S", "Q", "Q"],
+            "product_name" => [Some("Pen"), None, Some("Soap"), None, Some("Quill")],
+            "amount" => ["100.00", "999.00", "5.00", "50.00", "7.00"],
+            "quantity" => [Some(10.0), Some(1.0), Some(1.0), None, Some(1.0)],
+            "cost" => [Some("60.00"), None, Some("2.00"), Some("30.00"), Some("4.00")],
+        )
+        .unwrap()
+        .lazy()
+        .with_columns([col("amount").cast(DataType::Decimal(38, 2)), col("cost").cast(DataType::Decimal(38, 2))]);
+        let stock = df!(
+            "snapshot_date" => [date("2024-01-31")],
+            "product_id" => ["S"],
+            "quantity" => [3.0],
+            "value" => ["6.00"],
+        )
+        .unwrap()
+        .lazy()
+        .with_column(col("value").cast(DataType::Decimal(38, 2)));
+        let names = [("product_name", "product_id")];
+        let run = |s: &Settings| sort(table(orders.clone(), stock.clone(), &names, s), "product_id", false, &s.keys).collect().unwrap();
+
+        // January: P's February line (no cost) is outside, so P's cost is known; Q's January
+        // line has no quantity, so Q's quantity is unknown; S sold only in February: zeros.
+        // Names come from any line: Q's from December, S's from February.
+        let df = run(&settings(Basis::Quantity, Average::Ends));
+        assert_eq!(text(&df, "product_id"), ["P", "Q", "S"]);
+        assert_eq!(text(&df, "product_name"), ["Pen", "Quill", "Soap"]);
+        assert_eq!(text(&df, "sales"), ["100.00", "50.00", "0.00"]);
+        assert_eq!(text(&df, "quantity"), ["10.000000", "", "0.000000"]);
+        assert_eq!(text(&df, "cost"), ["60.00", "30.00", "0.00"]);
+
+        // Open at both ends: every line counts. P 100 + 999, its cost unknown (the February
+        // line); Q 50 + 7, cost 30 + 4, quantity still unknown; S 5, 1 unit, cost 2.
+        let open = Settings { from: NaiveDate::MIN, to: NaiveDate::MAX, ..settings(Basis::Quantity, Average::Ends) };
+        let df = run(&open);
+        assert_eq!(text(&df, "product_name"), ["Pen", "Quill", "Soap"]);
+        assert_eq!(text(&df, "sales"), ["1099.00", "57.00", "5.00"]);
+        assert_eq!(text(&df, "quantity"), ["11.000000", "", "1.000000"]);
+        assert_eq!(text(&df, "cost"), ["", "34.00", "2.00"]);
     }
 }
