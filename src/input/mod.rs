@@ -2,6 +2,7 @@
 //! exactly, and stop with a precise message (file, row, column, value, fix)
 //! at the first value that cannot be read.
 
+mod fast;
 pub mod parse;
 pub mod roles;
 pub mod scan;

@@ -1,0 +1,169 @@
+//! The fast pass's readers: plain Rust functions over each text column's values,
+//! one pass each, for what most exports hold (ISO dates, plain amounts such as
+//! -1234.50, identifiers without surrounding space). A value they do not read is
+//! null (or flagged), never guessed: the thorough pass reads it or says why not.
+//! Each replaces a check and a polars cast that went over the column twice.
+
+use chrono::NaiveDate;
+use polars::prelude::arity::{unary_elementwise, unary_elementwise_values};
+use polars::prelude::*;
+
+/// `read` of each text value, null where the value is null or `read` gives None,
+/// made a column of `dtype` by `finish`.
+fn read_text<T: PolarsNumericType>(
+    text: Expr,
+    dtype: DataType,
+    read: impl Fn(&str) -> Option<T::Native> + Send + Sync + 'static,
+    finish: impl Fn(ChunkedArray<T>) -> Series + Send + Sync + 'static,
+) -> Expr {
+    text.map(
+        move |c: Column| {
+            let values: ChunkedArray<T> = unary_elementwise(c.str()?, |v| v.and_then(&read));
+            Ok(finish(values).into_column())
+        },
+        move |_, field| Ok(Field::new(field.name().clone(), dtype.clone())),
+    )
+}
+
+/// Plain amounts as Decimal(38, `scale`); null for anything else (see [`plain_amount`]).
+pub fn plain_amounts(text: Expr, scale: usize) -> Expr {
+    read_text::<Int128Type>(
+        text,
+        super::parse::money_type(scale),
+        move |s| plain_amount(s, scale),
+        // The units are already scaled: the decimal type is put on them, not cast to.
+        move |units| units.into_decimal_unchecked(38, scale).into_series(),
+    )
+}
+
+/// ISO dates (YYYY-MM-DD, exactly ten characters); null for anything else.
+pub fn iso_dates(text: Expr) -> Expr {
+    read_text::<Int32Type>(text, DataType::Date, iso_date, |days| days.into_date().into_series())
+}
+
+/// An optional '-', ASCII digits, and at most `scale` decimals after a '.', as the
+/// integer count of 10^-scale units; None for any other text, or one too large for
+/// 38 digits. The same value polars' cast to Decimal(38, scale) gives such text.
+pub fn plain_amount(s: &str, scale: usize) -> Option<i128> {
+    let (negative, digits) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    let (whole, decimals) = match digits.iter().position(|b| *b == b'.') {
+        Some(dot) => (&digits[..dot], Some(&digits[dot + 1..])),
+        None => (digits, None),
+    };
+    let all_digits = |t: &[u8]| !t.is_empty() && t.iter().all(u8::is_ascii_digit);
+    if !all_digits(whole) || decimals.is_some_and(|d| !all_digits(d) || d.len() > scale) {
+        return None;
+    }
+    let decimals = decimals.unwrap_or_default();
+    let mut units: i128 = 0;
+    for b in whole.iter().chain(decimals) {
+        units = units.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    units = units.checked_mul(10i128.checked_pow((scale - decimals.len()) as u32)?)?;
+    if units >= 10i128.pow(38) {
+        return None;
+    }
+    Some(if negative { -units } else { units })
+}
+
+/// YYYY-MM-DD, a real day, as days since 1970-01-01.
+pub fn iso_date(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let day = NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?)?;
+    Some((day - NaiveDate::from_ymd_opt(1970, 1, 1)?).num_days() as i32)
+}
+
+/// A boolean column: `test` of each text value (null stays null), built straight
+/// from the values without a per-row option.
+pub fn test_text(text: Expr, test: fn(&str) -> bool) -> Expr {
+    text.map(
+        move |c: Column| Ok(unary_elementwise_values::<_, BooleanType, _>(c.str()?, test).into_column()),
+        |_, field| Ok(Field::new(field.name().clone(), DataType::Boolean)),
+    )
+}
+
+/// Empty, or starting or ending with white space (Unicode, as `str::trim` sees it):
+/// the fast pass leaves those to the thorough one, which trims. ASCII ends are
+/// tested as bytes; only a non-ASCII end is decoded.
+pub fn needs_trimming(s: &str) -> bool {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&first), Some(&last)) if first.is_ascii() && last.is_ascii() => {
+            (first as char).is_whitespace() || (last as char).is_whitespace()
+        }
+        (Some(_), Some(_)) => s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_amounts_are_read_exactly_and_anything_else_is_left_alone() {
+        assert_eq!(plain_amount("1234.5", 2), Some(123450));
+        assert_eq!(plain_amount("-0.07", 2), Some(-7));
+        assert_eq!(plain_amount("42", 2), Some(4200));
+        assert_eq!(plain_amount("42", 0), Some(42));
+        assert_eq!(plain_amount("42.0", 0), None);
+        assert_eq!(plain_amount("007.10", 3), Some(7100));
+        // 36 nines and 2 decimals: 38 digits, the most Decimal(38, 2) holds.
+        let most = format!("{}.99", "9".repeat(36));
+        assert_eq!(plain_amount(&most, 2), Some(10i128.pow(38) - 1));
+        assert_eq!(plain_amount(&format!("1{most}"), 2), None);
+        for other in ["", "-", ".5", "5.", "1.234", "+5", " 5", "5 ", "1,234.00", "1e3", "１２", "--5", "5-", "(5)", "¥5", "1.2.3"] {
+            assert_eq!(plain_amount(other, 2), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn iso_dates_are_days_since_1970_and_only_real_days() {
+        assert_eq!(iso_date("1970-01-01"), Some(0));
+        assert_eq!(iso_date("1969-12-31"), Some(-1));
+        // 2024-03-01: 54 years of 365 days, 13 leap days (1972..2020), then Jan + Feb 2024 (31 + 29).
+        assert_eq!(iso_date("2024-03-01"), Some(54 * 365 + 13 + 31 + 29));
+        for other in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-1-05", "2024/01/05", "20240105", "2024-01-05 ", "2024-01-05T00:00", "２０２４-01-05"] {
+            assert_eq!(iso_date(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn trimming_is_needed_for_empty_text_and_any_white_space_at_an_end() {
+        for yes in ["", " a", "a ", "\ta", "a\u{b}", "\u{3000}客户", "客户\u{a0}", "\u{85}"] {
+            assert!(needs_trimming(yes), "{yes:?}");
+        }
+        for no in ["a", "a b", "上海长青酒店", "C00001", "x\u{3000}y"] {
+            assert!(!needs_trimming(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn columns_keep_nulls_and_read_each_value() {
+        let df = df!("t" => [Some("12.30"), None, Some("x"), Some("2024-02-29")]).unwrap();
+        let out = df
+            .lazy()
+            .select([
+                plain_amounts(col("t"), 2).alias("amount"),
+                iso_dates(col("t")).alias("date"),
+                test_text(col("t"), needs_trimming).alias("trim"),
+            ])
+            .collect()
+            .unwrap();
+        let amounts: Vec<Option<String>> =
+            out.column("amount").unwrap().as_materialized_series().iter().map(|v| (!v.is_null()).then(|| v.to_string())).collect();
+        assert_eq!(amounts, [Some("12.30".to_string()), None, None, None]);
+        assert_eq!(out.column("date").unwrap().dtype(), &DataType::Date);
+        assert_eq!(out.column("date").unwrap().null_count(), 3);
+        let trim: Vec<Option<bool>> = out.column("trim").unwrap().bool().unwrap().iter().collect();
+        assert_eq!(trim, [Some(false), None, Some(false), Some(false)]);
+    }
+}
