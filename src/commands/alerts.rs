@@ -17,7 +17,7 @@ use crate::metrics::receivables::Buckets;
 use crate::output;
 use crate::period::Period;
 
-use super::churn::churn_table;
+use super::churn::{churn_lines, churn_table};
 use super::receivables::{aging_table, AgingInputs};
 use super::shared::{load_table, parse_share, parse_total_assets, reject_range, require_as_of, require_receivables_for};
 
@@ -31,7 +31,8 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     let total_assets = parse_total_assets(args.total_assets.as_deref())?;
     require_receivables_for(&args.receivables, total_assets, args.customers.is_some())?;
     let warning_share = parse_share("--warning-line", &args.warning_line)?;
-    let (churn, rules) = churn_table(&args.input, &config, &args.input.inputs, &args.rules, as_of, quiet)?;
+    let lines = churn_lines(&args.input, &config, &args.input.inputs, quiet)?;
+    let (churn, rules) = churn_table(lines, &args.input, &config, &args.rules, as_of, quiet)?;
     let aging = if args.receivables.is_empty() {
         None
     } else {

@@ -52,10 +52,16 @@ pub(crate) fn params(o: &ChurnOptions, input: &InputArgs, config: &Config, as_of
     })
 }
 
-/// The churn table for `orders` files (and an optional plan file).
-pub(crate) fn churn_table(input: &InputArgs, config: &Config, orders: &[String], o: &ChurnOptions, as_of: chrono::NaiveDate, quiet: bool) -> anyhow::Result<(DataFrame, ChurnParams)> {
+/// The order lines churn needs from `orders` files: customer_id, order_date, amount,
+/// and order_id when present.
+pub(crate) fn churn_lines(input: &InputArgs, config: &Config, orders: &[String], quiet: bool) -> anyhow::Result<DataFrame> {
+    load_orders(input, config, orders, quiet, vec!["order_id"])
+}
+
+/// The churn table of order `lines` (see [`churn_lines`]; other columns are ignored),
+/// and an optional plan file.
+pub(crate) fn churn_table(lines: DataFrame, input: &InputArgs, config: &Config, o: &ChurnOptions, as_of: chrono::NaiveDate, quiet: bool) -> anyhow::Result<(DataFrame, ChurnParams)> {
     let p = params(o, input, config, as_of)?;
-    let lines = load_orders(input, config, orders, quiet, vec!["order_id"])?;
     let has_order_id = lines.get_column_index("order_id").is_some();
     let plan = match &o.plan {
         Some(file) => {
@@ -125,7 +131,8 @@ pub fn run(args: ChurnArgs) -> anyhow::Result<()> {
     let period = Period::from_args(&args.period)?;
     let as_of = require_as_of(&period, "churn")?;
     reject_range(&period, "churn")?;
-    let (mut table, p) = churn_table(&args.input, &config, &args.input.inputs, &args.rules, as_of, quiet)?;
+    let lines = churn_lines(&args.input, &config, &args.input.inputs, quiet)?;
+    let (mut table, p) = churn_table(lines, &args.input, &config, &args.rules, as_of, quiet)?;
     if !quiet {
         let count = |s: &str| -> anyhow::Result<usize> {
             Ok(table.column("status")?.str()?.iter().filter(|v| *v == Some(s)).count())

@@ -84,7 +84,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 
     // churn, receivables, alerts (as of the month end)
     let rules = ChurnOptions { plan, gap_multiple: 2.0, churn_days: 180, drop: "0.20".into(), period_months: 1, params: None, min_p_alive: None };
-    let (churn_table, churn_params) = churn::churn_table(&input, &config, &orders, &rules, as_of, true)?;
+    // The order lines for churn, CLV and the scorecard, read once (scorecard's columns
+    // are a superset of churn's).
+    let lines = scorecard::load_orders(&input, &config, &orders, true)?;
+    let (churn_table, churn_params) = churn::churn_table(lines.clone(), &input, &config, &rules, as_of, true)?;
     let buckets = Buckets::default();
     let warning_share = default_warning_share();
     let aging = if receivables.is_empty() {
@@ -111,7 +114,6 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let alerts_table = alerts::alerts_table(&churn_table, &churn_params, aging.as_ref(), &buckets, warning_share, None)?;
 
     // clv and scorecard
-    let lines = scorecard::load_orders(&input, &config, &orders, true)?;
     let clv = scorecard::clv_table(&lines, as_of);
     let payment = match &aging {
         Some(a) => Some(scorecard::payment_frame(a, load_receivables(&input, &config, &receivables, true)?, as_of)),
