@@ -168,6 +168,31 @@ fn long_lines_at_the_start_still_stream() {
     assert!(c0.contains(&"256.50".to_string()), "{c0:?}");
 }
 
+/// `kam products` with inventory and no period: the period's ends come from a first
+/// streamed pass over the order dates, then the computation streams; the same table
+/// as from the same orders in GBK, which kam reads whole.
+#[test]
+fn products_with_inventory_stream_twice_and_match_the_whole_read() {
+    let inventory = sample("inventory.csv");
+    let args = |orders: &str| -> Vec<String> {
+        ["products", orders, "--inventory", &inventory, "-q", "--format", "csv"].map(String::from).to_vec()
+    };
+    let streamed_args = args(&sample("orders.csv"));
+    let run = kam_env(&streamed_args.iter().map(String::as_str).collect::<Vec<_>>(), &TRACE);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("orders streamed, Fast pass").count(), 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("orders loaded"), "{}", run.stderr);
+
+    let dir = tempdir();
+    let gbk = write(dir.path(), "gbk.csv", &encoding_rs::GBK.encode(&sample_orders()).0);
+    let mut whole_args = args(gbk.to_str().unwrap());
+    whole_args.extend(["--encoding".into(), "gbk".into()]);
+    let whole = kam_env(&whole_args.iter().map(String::as_str).collect::<Vec<_>>(), &TRACE);
+    assert!(whole.stderr.contains("orders loaded"), "{}", whole.stderr);
+    assert_eq!(run.stdout, whole.stdout);
+    assert!(column(&run.stdout, "closing_qty").iter().any(|q| !q.is_empty()), "inventory levels are filled");
+}
+
 /// Quoted names holding commas, doubled quotes and line breaks, of every length up to
 /// 150 bytes so they cross the 64-byte blocks of the line and field scans (kam's patch
 /// to polars-io, vendor/README.md), and read in 2 KiB chunks so chunk edges fall

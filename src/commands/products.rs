@@ -31,15 +31,20 @@ fn has(frame: &DataFrame, column: &str) -> bool {
 }
 
 /// The period: --from/--to (or --as-of), each missing end taken from the order dates in range.
-fn resolve_period(orders: &DataFrame, period: &Period) -> anyhow::Result<(NaiveDate, NaiveDate)> {
-    if let (Some(f), Some(t)) = (period.from, period.to) {
-        return Ok((f, t));
-    }
-    let range = period
-        .filter(orders.clone().lazy(), "order_date")
+fn resolve_period(orders: LazyFrame, period: &Period) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    resolve_from_range(&date_range(orders, period).collect()?, period)
+}
+
+/// One row: the first and last order date in the period the user gave.
+fn date_range(orders: LazyFrame, period: &Period) -> LazyFrame {
+    period
+        .filter(orders, "order_date")
         .select([col("order_date").min().alias("first"), col("order_date").max().alias("last")])
-        .collect()?;
-    match (period.from.or(first_date(&range, "first")?), period.to.or(first_date(&range, "last")?)) {
+}
+
+/// The period's ends: the user's, else the first and last order date of `range`.
+fn resolve_from_range(range: &DataFrame, period: &Period) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    match (period.from.or(first_date(range, "first")?), period.to.or(first_date(range, "last")?)) {
         (Some(f), Some(t)) => Ok((f, t)),
         _ => Err(bad_input(format!("no order lines in the period {}", period.describe()))),
     }
@@ -114,7 +119,7 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
     };
     if per_customer {
         let orders = input::load(&opts, &request)?;
-        (settings.from, settings.to) = resolve_period(&orders, &period)?;
+        (settings.from, settings.to) = resolve_period(orders.clone().lazy(), &period)?;
         return run_per_customer(args, &config, orders, settings).map(|()| None);
     }
 
@@ -138,8 +143,8 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         Ok(table.0)
     };
     // Inventory levels are taken at the period's ends, so with inventory the ends must be
-    // known before the computation: when not given, the orders are loaded to find them.
-    // Otherwise the whole computation streams from the files; without inventory, the first
+    // known before the computation: when not given, a first pass over the order dates
+    // finds them. The computation streams from the files; without inventory, the first
     // and last order dates (reported only) come out of the same query.
     let result = match (period.from, period.to, &inventory) {
         (Some(from), Some(to), _) => {
@@ -158,9 +163,11 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
             result.drop_many(["first_order", "last_order"])
         }
         (_, _, Some(_)) => {
-            let orders = input::load(&opts, &request)?;
-            (settings.from, settings.to) = resolve_period(&orders, &period)?;
-            build(orders.lazy(), &settings, None)?.collect_with_engine(Engine::Streaming)?.unwrap_single()
+            // A first streamed pass over the order dates alone finds the period's ends.
+            let dates = Request { table: "orders", roles: roles::ORDERS, required: vec!["order_date"], optional: vec![], extra: vec![] };
+            let range = input::query(&opts, &dates, |orders| Ok(date_range(orders, &period)))?;
+            (settings.from, settings.to) = resolve_from_range(&range, &period)?;
+            input::query(&opts, &request, |orders| build(orders, &settings, None))?
         }
     };
     if !has_cost.get() {
