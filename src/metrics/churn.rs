@@ -124,12 +124,14 @@ pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: 
     let as_of = p.as_of;
     let w = p.windows;
     let lines = orders.filter(col("order_date").lt_eq(lit(as_of)));
-    // Gaps between a customer's distinct order dates.
+    // Gaps between a customer's distinct order dates. Sorting by date alone puts each
+    // customer's dates in order for the window (which groups by customer wherever its
+    // rows are), without comparing customer id strings.
     let dates = lines
         .clone()
         .select([col("customer_id"), col("order_date")])
         .unique(None, UniqueKeepStrategy::First)
-        .sort_by_exprs([col("customer_id"), col("order_date")], SortMultipleOptions::default())
+        .sort_by_exprs([col("order_date")], SortMultipleOptions::default())
         .with_column(
             (days("order_date") - days("order_date").shift(lit(1)))
                 .over([col("customer_id")])
