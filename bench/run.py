@@ -10,7 +10,7 @@ same run. Before timing, the outputs are compared to the cent: a baseline that
 computes something else would make the comparison meaningless, so a mismatch
 stops the bench.
 
-Environment: BENCH_SIZES (default "1000000 10000000"), BENCH_RUNS (default 3),
+Environment: BENCH_SIZES (default "1000000 10000000"), BENCH_RUNS (default 5),
 BENCH_FORMATS (default "csv parquet"), BENCH_COMMANDS (default "abc products").
 """
 import csv
@@ -100,7 +100,7 @@ def rows(path, task):
 
 def main():
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000000 10000000").split()]
-    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    runs = int(os.environ.get("BENCH_RUNS", "5"))
     formats = os.environ.get("BENCH_FORMATS", "csv parquet").split()
     tasks = os.environ.get("BENCH_COMMANDS", "abc products").split()
     setup()
