@@ -170,7 +170,7 @@ fn long_lines_at_the_start_still_stream() {
 
 /// `kam products` with inventory and no period: the period's ends come from a first
 /// streamed pass over the order dates, then the computation streams; the same table
-/// as from the same orders in GBK, which kam reads whole.
+/// as from the same orders in GBK, which kam reads whole, and from stdin.
 #[test]
 fn products_with_inventory_stream_twice_and_match_the_whole_read() {
     let inventory = sample("inventory.csv");
@@ -191,6 +191,10 @@ fn products_with_inventory_stream_twice_and_match_the_whole_read() {
     assert!(whole.stderr.contains("orders loaded"), "{}", whole.stderr);
     assert_eq!(run.stdout, whole.stdout);
     assert!(column(&run.stdout, "closing_qty").iter().any(|q| !q.is_empty()), "inventory levels are filled");
+    // Stdin can be read only once: loaded, the same table.
+    let piped = kam_stdin(&["products", "-", "--inventory", &inventory, "-q", "--format", "csv"], sample_orders().as_bytes());
+    assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(piped.stdout, run.stdout);
 }
 
 /// Quoted names holding commas, doubled quotes and line breaks, of every length up to

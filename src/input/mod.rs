@@ -69,6 +69,13 @@ impl InputOptions {
     }
 }
 
+impl InputOptions {
+    /// Whether an input is stdin, which can be read only once.
+    pub fn reads_stdin(&self) -> bool {
+        self.inputs.iter().any(|i| i == "-")
+    }
+}
+
 /// What a command needs from one table.
 pub struct Request {
     /// The table's name in messages and kam.toml: "orders", "inventory", ...
