@@ -136,6 +136,16 @@ fn failing_report_leaves_the_previous_directory_untouched() {
 }
 
 #[test]
+fn report_refuses_stdin_before_reading_anything() {
+    let dir = tempdir();
+    let out = dir.path().join("r");
+    // Nothing is written to stdin: kam stops before reading it.
+    let run = kam_stdin(&["report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", "-", "-q"], b"");
+    assert_bad_input(&run, &["not stdin", "--orders orders.csv"]);
+    assert!(!out.exists(), "no report directory");
+}
+
+#[test]
 fn report_xlsx_has_a_sheet_per_table() {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     let (_dir, out) = sample_report();
