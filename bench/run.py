@@ -2,7 +2,8 @@
 """`make bench`: kam against DuckDB and polars (Python) on the same generated files.
 
 For each size, format and command (`kam abc`, `kam products`), each tool computes
-the same table RUNS times; we report the median wall time, the peak RSS (the
+the same table RUNS times; we report the median wall time, the median CPU time
+(user + system: steadier than wall time on a shared machine), the peak RSS (the
 kernel's high-water mark, VmHWM: what `/usr/bin/time` reports, including pages of
 memory-mapped input files) and the peak anonymous memory (RssAnon sampled every
 10 ms: what the process allocated), and the ratios against kam measured in the
@@ -15,6 +16,7 @@ BENCH_FORMATS (default "csv parquet"), BENCH_COMMANDS (default "abc products").
 """
 import csv
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -68,8 +70,14 @@ def command(tool, task, src, out):
     return [str(PY), str(ROOT / "bench" / f"{tool}_{task}.py"), str(src), str(out)]
 
 
+def cpu_of_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(cmd):
-    """(wall seconds, peak RSS MiB, peak anonymous MiB) of one run."""
+    """(wall seconds, peak RSS MiB, peak anonymous MiB, CPU seconds) of one run."""
+    cpu_before = cpu_of_children()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     hwm = anon = 0
@@ -87,7 +95,7 @@ def timed(cmd):
     wall = time.perf_counter() - started
     if proc.returncode:
         sys.exit(f"FAILED ({proc.returncode}): {' '.join(map(str, cmd))}")
-    return wall, hwm / 1024, anon / 1024
+    return wall, hwm / 1024, anon / 1024, cpu_of_children() - cpu_before
 
 
 def rows(path, task):
@@ -116,7 +124,8 @@ def main():
                         samples = [timed(command(tool, task, src, out)) for _ in range(runs)]
                         outputs[tool] = rows(out, task)
                         wall = statistics.median(s[0] for s in samples)
-                        results.append((lines, fmt, task, tool, wall, max(s[1] for s in samples),
+                        cpu = statistics.median(s[3] for s in samples)
+                        results.append((lines, fmt, task, tool, wall, cpu, max(s[1] for s in samples),
                                         max(s[2] for s in samples)))
                     for tool in ["duckdb", "polars"]:
                         if outputs[tool] != outputs["kam"]:
@@ -127,13 +136,13 @@ def main():
 
 
 def print_table(results, runs):
-    print(f"| lines | format | command | tool | median s ({runs} runs) | peak RSS MiB | peak anon MiB "
-          "| time / kam | RSS / kam | anon / kam |")
-    print("|---:|---|---|---|---:|---:|---:|---:|---:|---:|")
-    for lines, fmt, task, tool, wall, rss, anon in results:
+    print(f"| lines | format | command | tool | median s ({runs} runs) | median CPU s | peak RSS MiB "
+          "| peak anon MiB | time / kam | CPU / kam | RSS / kam | anon / kam |")
+    print("|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for lines, fmt, task, tool, wall, cpu, rss, anon in results:
         kam = next(r for r in results if r[:4] == (lines, fmt, task, "kam"))
-        print(f"| {lines:,} | {fmt} | {task} | {tool} | {wall:.2f} | {rss:.0f} | {anon:.0f} "
-              f"| {wall / kam[4]:.2f} | {rss / kam[5]:.2f} | {anon / kam[6]:.2f} |")
+        print(f"| {lines:,} | {fmt} | {task} | {tool} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {anon:.0f} "
+              f"| {wall / kam[4]:.2f} | {cpu / kam[5]:.2f} | {rss / kam[6]:.2f} | {anon / kam[7]:.2f} |")
 
 
 if __name__ == "__main__":
