@@ -1,7 +1,7 @@
 //! `kam generate`: a synthetic, realistic ERP data set (see src/generate.rs),
 //! as CSV or Parquet, plus optionally an ERP-style export with Chinese headers in GBK.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use polars::prelude::*;
@@ -95,7 +95,7 @@ fn csv_to_parquet(csv: &Path, parquet: &Path) -> anyhow::Result<()> {
 
 /// Orders as a Chinese ERP would export them: Chinese headers, 2024/3/5 dates,
 /// thousands separators in amounts, GBK-encoded. Shows off the column mapping.
-fn write_erp_export(orders: &Path, target: &PathBuf) -> anyhow::Result<()> {
+fn write_erp_export(orders: &Path, target: &Path) -> anyhow::Result<()> {
     const HEADERS: [(&str, &str); 12] = [
         ("order_id", "单据编号"),
         ("order_date", "单据日期"),
