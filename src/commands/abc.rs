@@ -67,13 +67,15 @@ pub(crate) fn tables(args: &AbcArgs) -> anyhow::Result<(DataFrame, DataFrame, St
 
 fn print_summary(summary: &DataFrame, items: &DataFrame, key: &str, t: &Thresholds) -> anyhow::Result<()> {
     let what = key.trim_end_matches("_id");
+    // "customers", "products", "classes", "regions".
+    let whats = if what.ends_with('s') { format!("{what}es") } else { format!("{what}s") };
     output::eprint_table(
         &format!("ABC by {what}: A = first {} of cumulative sales, B = next {}, C = the rest", percent(t.a), percent(t.b)),
         summary,
     );
     match abc::pareto_check(items)? {
         Some(p) => eprintln!(
-            "Pareto check: the top 20% of {what}s ({} of {}) hold {:.1}% of sales; 80% of sales is held by {} {what}s ({:.1}%).",
+            "Pareto check: the top 20% of {whats} ({} of {}) hold {:.1}% of sales; 80% of sales is held by {} {whats} ({:.1}%).",
             p.top_items,
             p.items,
             p.top_share * 100.0,
