@@ -10,7 +10,7 @@ use crate::cli::{GenerateArgs, GenerateFormat};
 use crate::error::bad_input;
 use crate::generate::{generate_csv, GenerateOptions};
 use crate::input::parse::money_type;
-use crate::output::write_atomically;
+use crate::output::{with_thousands, write_atomically};
 use crate::period::parse_date;
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
@@ -146,24 +146,6 @@ fn slash_date(iso: &str) -> String {
     }
 }
 
-/// 1234567.50 -> 1,234,567.50
-fn with_thousands(amount: &str) -> String {
-    let (sign, rest) = amount.strip_prefix('-').map_or(("", amount), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,8 +154,5 @@ mod tests {
     fn erp_notations() {
         assert_eq!(slash_date("2024-03-05"), "2024/3/5");
         assert_eq!(slash_date("2024-12-31"), "2024/12/31");
-        assert_eq!(with_thousands("1234567.50"), "1,234,567.50");
-        assert_eq!(with_thousands("-999.00"), "-999.00");
-        assert_eq!(with_thousands("100000.01"), "100,000.01");
     }
 }

@@ -9,6 +9,7 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use super::receivables::TOTAL;
+use crate::output::with_thousands;
 
 /// Severity levels, lowest first.
 pub const SEVERITIES: [&str; 3] = ["info", "warning", "critical"];
@@ -183,16 +184,9 @@ pub fn from_aging(aging: LazyFrame, p: &AlertParams) -> Vec<LazyFrame> {
 
 /// Money with thousands separators and two decimals: 12000 -> "12,000.00".
 pub fn money_text(v: Decimal) -> String {
-    let text = format!("{:.2}", v.round_dp(2).abs());
-    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{}{grouped}.{frac}", if v.round_dp(2) < Decimal::ZERO { "-" } else { "" })
+    let rounded = v.round_dp(2);
+    let text = format!("{:.2}", rounded.abs());
+    with_thousands(&if rounded < Decimal::ZERO { format!("-{text}") } else { text })
 }
 
 /// Sales-expense alerts (销售费用预警) from an expenses table (period, amount, budget and
@@ -284,4 +278,19 @@ pub fn at_or_above(alerts: &DataFrame, level: &str) -> anyhow::Result<usize> {
         .iter()
         .filter(|v| v.and_then(|v| SEVERITIES.iter().position(|s| *s == v)).is_some_and(|i| i >= min))
         .count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_text_rounds_to_cents_and_groups_thousands() {
+        assert_eq!(money_text(Decimal::new(12000, 0)), "12,000.00");
+        assert_eq!(money_text(Decimal::new(-12345, 1)), "-1,234.50");
+        assert_eq!(money_text(Decimal::new(1234567891, 3)), "1,234,567.89");
+        // Below half a cent either way: zero, without a sign.
+        assert_eq!(money_text(Decimal::new(-4, 3)), "0.00");
+        assert_eq!(money_text(Decimal::new(999, 0)), "999.00");
+    }
 }

@@ -15,6 +15,24 @@ use crate::cli::{OutputArgs, OutputFormat};
 pub const CSV_FLOAT_DIGITS: usize = 6;
 pub const TABLE_FLOAT_DIGITS: usize = 4;
 
+/// Thousands separators in a decimal text: 1234567.50 -> 1,234,567.50.
+pub fn with_thousands(amount: &str) -> String {
+    let (sign, rest) = amount.strip_prefix('-').map_or(("", amount), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
 /// The format: `--format`, else `-o`'s extension, else table on a terminal and CSV in a pipe.
 pub fn resolve_format(opts: &OutputArgs) -> OutputFormat {
     if let Some(f) = opts.format {
@@ -128,3 +146,15 @@ pub fn eprint_table(title: &str, frame: &DataFrame) {
 }
 
 pub use table::cell_text;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped_in_the_integer_part() {
+        assert_eq!(with_thousands("1234567.50"), "1,234,567.50");
+        assert_eq!(with_thousands("-999.00"), "-999.00");
+        assert_eq!(with_thousands("100000.01"), "100,000.01");
+    }
+}
