@@ -2,17 +2,14 @@
 
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::{DataFrame, IntoLazy, LazyFrame};
-
-use crate::cli::InputArgs;
-use crate::input::{roles, Request};
-
-use crate::metrics::churn::ChurnParams;
 use rust_decimal::Decimal;
 
-use crate::cli::{AlertsArgs, FailOn};
+use crate::cli::{AlertsArgs, FailOn, InputArgs};
 use crate::config::Config;
 use crate::error::WarningsFound;
+use crate::input::{roles, Request};
 use crate::metrics::alerts::{self as metric, AlertParams};
+use crate::metrics::churn::ChurnParams;
 use crate::metrics::receivables::Buckets;
 use crate::output;
 use crate::period::Period;

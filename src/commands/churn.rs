@@ -8,11 +8,11 @@ use crate::config::Config;
 use crate::error::bad_input;
 use crate::input::Request;
 use crate::metrics::churn::{self as metric, ChurnParams, Windows};
+use crate::metrics::clv::summary::customers;
 use crate::output;
 use crate::period::Period;
 
 use super::clv::{load_params, Inputs};
-use crate::metrics::clv::summary::customers;
 use super::shared::{load_orders, load_table, money_type, parse_share, reject_range, require_as_of};
 
 /// Build the rule settings from the options.

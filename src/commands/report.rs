@@ -54,8 +54,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let customers = args.customers.clone().or(rc.customers.clone());
     let plan = args.plan.clone().or(rc.plan.clone());
     // The report reads the orders and the receivables more than once; stdin can be read once.
-    let named: Vec<&String> = orders.iter().chain(&inventory).chain(&receivables).chain(customers.iter()).chain(plan.iter()).collect();
-    if named.iter().any(|i| i.as_str() == "-") {
+    if orders.iter().chain(&inventory).chain(&receivables).chain(&customers).chain(&plan).any(|i| i == "-") {
         return Err(bad_input("kam report reads its inputs from files, not stdin ('-'), because it reads some of them more than once: save the data to a file and name it (e.g. --orders orders.csv)"));
     }
     let total_assets = parse_total_assets(args.total_assets.as_deref().or(rc.total_assets.as_deref()))?;

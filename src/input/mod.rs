@@ -67,9 +67,7 @@ impl InputOptions {
             quiet,
         })
     }
-}
 
-impl InputOptions {
     /// Whether an input is stdin, which can be read only once.
     pub fn reads_stdin(&self) -> bool {
         self.inputs.iter().any(|i| i == "-")
