@@ -40,7 +40,9 @@ fn tune_polars() {
 fn main() {
     tune_polars();
     let cli = kam::cli::Cli::parse();
-    if let Err(err) = kam::commands::run(cli) {
+    let result = kam::commands::run(cli);
+    kam::input::source::remove_stdin_copy();
+    if let Err(err) = result {
         eprintln!("kam: error: {err:#}");
         std::process::exit(kam::error::exit_code(&err));
     }

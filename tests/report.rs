@@ -9,12 +9,18 @@ use std::process::Command;
 
 const TABLES: [&str; 8] = ["abc", "abc_summary", "products", "clv", "churn", "receivables", "alerts", "scorecard"];
 
-fn report(out: &Path, orders: &str) -> Run {
+fn report_args(out: &Path, orders: &str) -> Vec<String> {
     let (inv, rec, cus, plan) = (sample("inventory.csv"), sample("receivables.csv"), sample("customers.csv"), sample("plan.csv"));
-    kam(&[
+    [
         "report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", orders, "--inventory", &inv,
         "--receivables", &rec, "--customers", &cus, "--plan", &plan, "--total-assets", "5000000",
-    ])
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn report(out: &Path, orders: &str) -> Run {
+    kam(&report_args(out, orders).iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// Every file of a directory with its bytes.
@@ -135,13 +141,36 @@ fn failing_report_leaves_the_previous_directory_untouched() {
     assert_eq!(siblings.len(), 2, "only the report and the corrupt input: {siblings:?}");
 }
 
+/// `zcat orders.csv.gz | kam report --orders - ...`: the report reads its orders three
+/// times; stdin is copied once to a temporary file, removed at the end.
 #[test]
-fn report_refuses_stdin_before_reading_anything() {
+fn report_reads_its_orders_from_stdin_like_from_a_file() {
+    let (_dir, from_file) = sample_report();
+    let dir = tempdir();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let out = dir.path().join("r");
+    let args = report_args(&out, "-");
+    let orders = std::fs::read(sample("orders.csv")).unwrap();
+    let run = kam_stdin_env(&args.iter().map(String::as_str).collect::<Vec<_>>(), &orders, &[("TMPDIR", tmp.to_str().unwrap())]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (piped, expected) = (files(&out), files(&from_file));
+    assert_eq!(piped.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());
+    for (name, bytes) in &expected {
+        if name.ends_with(".csv") || name.ends_with(".parquet") {
+            assert!(piped.get(name) == Some(bytes), "{name} differs from the report on the file");
+        }
+    }
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the copy of stdin is removed");
+}
+
+#[test]
+fn report_refuses_stdin_for_two_inputs_before_reading_anything() {
     let dir = tempdir();
     let out = dir.path().join("r");
     // Nothing is written to stdin: kam stops before reading it.
-    let run = kam_stdin(&["report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", "-", "-q"], b"");
-    assert_bad_input(&run, &["not stdin", "--orders orders.csv"]);
+    let run = kam_stdin(&["report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", "-", "--receivables", "-", "-q"], b"");
+    assert_bad_input(&run, &["'-' (stdin) can be one input", "as files"]);
     assert!(!out.exists(), "no report directory");
 }
 

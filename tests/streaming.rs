@@ -191,9 +191,10 @@ fn products_with_inventory_stream_twice_and_match_the_whole_read() {
     assert!(whole.stderr.contains("orders loaded"), "{}", whole.stderr);
     assert_eq!(run.stdout, whole.stdout);
     assert!(column(&run.stdout, "closing_qty").iter().any(|q| !q.is_empty()), "inventory levels are filled");
-    // Stdin can be read only once: loaded, the same table.
-    let piped = kam_stdin(&["products", "-", "--inventory", &inventory, "-q", "--format", "csv"], sample_orders().as_bytes());
+    // Stdin is copied to a temporary file once, then streamed twice like the file.
+    let piped = kam_stdin_env(&["products", "-", "--inventory", &inventory, "-q", "--format", "csv"], sample_orders().as_bytes(), &TRACE);
     assert_eq!(piped.code, 0, "{}", piped.stderr);
+    assert_eq!(piped.stderr.matches("orders streamed, Fast pass").count(), 2, "{}", piped.stderr);
     assert_eq!(piped.stdout, run.stdout);
 }
 

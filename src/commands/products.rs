@@ -162,12 +162,6 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
             (settings.from, settings.to) = (first.unwrap_or(settings.from), last.unwrap_or(settings.to));
             result.drop_many(["first_order", "last_order"])
         }
-        (_, _, Some(_)) if opts.reads_stdin() => {
-            // Stdin cannot be read twice: load it, then find the ends in it.
-            let orders = input::load(&opts, &request)?;
-            (settings.from, settings.to) = resolve_period(orders.clone().lazy(), &period)?;
-            build(orders.lazy(), &settings, None)?.collect_with_engine(Engine::Streaming)?.unwrap_single()
-        }
         (_, _, Some(_)) => {
             // A first streamed pass over the order dates alone finds the period's ends.
             let dates = Request { table: "orders", roles: roles::ORDERS, required: vec!["order_date"], optional: vec![], extra: vec![] };

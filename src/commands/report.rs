@@ -53,9 +53,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let receivables = pick(&args.receivables, &rc.receivables);
     let customers = args.customers.clone().or(rc.customers.clone());
     let plan = args.plan.clone().or(rc.plan.clone());
-    // The report reads the orders and the receivables more than once; stdin can be read once.
-    if orders.iter().chain(&inventory).chain(&receivables).chain(&customers).chain(&plan).any(|i| i == "-") {
-        return Err(bad_input("kam report reads its inputs from files, not stdin ('-'), because it reads some of them more than once: save the data to a file and name it (e.g. --orders orders.csv)"));
+    // Stdin ('-') can be one of the inputs: said before anything is computed.
+    if orders.iter().chain(&inventory).chain(&receivables).chain(&customers).chain(&plan).filter(|i| *i == "-").count() > 1 {
+        return Err(bad_input("'-' (stdin) can be one input of kam report only: give the others as files"));
     }
     let total_assets = parse_total_assets(args.total_assets.as_deref().or(rc.total_assets.as_deref()))?;
     require_receivables_for(&receivables, total_assets, customers.is_some())?;

@@ -68,10 +68,6 @@ impl InputOptions {
         })
     }
 
-    /// Whether an input is stdin, which can be read only once.
-    pub fn reads_stdin(&self) -> bool {
-        self.inputs.iter().any(|i| i == "-")
-    }
 }
 
 /// What a command needs from one table.
@@ -131,6 +127,9 @@ impl Request {
 /// a value is bad, the table is loaded thoroughly and the query runs on it: that is
 /// the way that explains problems. The result is the same every way.
 pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>) -> anyhow::Result<DataFrame> {
+    if opts.inputs.iter().any(|i| i == "-") {
+        source::claim_stdin(req.table)?;
+    }
     let started = std::time::Instant::now();
     let trace = |how: &str| {
         if std::env::var_os("KAM_TRACE_READ").is_some() {

@@ -4,7 +4,7 @@
 //! computation. Memory then follows the computation's groups, not the file's rows.
 //!
 //! The scan declines (None) whatever it cannot settle the same way as the thorough
-//! load: stdin, NDJSON, GBK text, a lone-CR file, duplicate headers. When the check
+//! load: NDJSON, GBK text, a lone-CR file, duplicate headers. When the check
 //! finds a value the fast pass cannot read, the caller scans again with the thorough
 //! pass, and when that finds one too, loads the table, which explains the problem:
 //! results and messages are the same every way.
@@ -76,7 +76,7 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass) -> Option<Scan> {
 fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[Role]) -> Option<(LazyFrame, Vec<&'static str>)> {
     let (source, lazy) = match source::format_of(location, opts.read.format) {
         InputFormat::Parquet => {
-            let Location::File(path) = location else { return None };
+            let path = location.path().ok()?;
             let source = Source::open(location, &opts.read).ok()?;
             let lazy = LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().to_string()), ScanArgsParquet::default()).ok()?;
             (source, lazy)

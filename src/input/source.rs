@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use polars::prelude::*;
@@ -26,6 +26,60 @@ impl Location {
         match self {
             Location::File(p) => p.display().to_string(),
             Location::Stdin => "<stdin>".to_string(),
+        }
+    }
+
+    /// The file to read: the path, or the copy of stdin (made on first use).
+    pub fn path(&self) -> anyhow::Result<PathBuf> {
+        match self {
+            Location::File(p) => Ok(p.clone()),
+            Location::Stdin => stdin_copy(),
+        }
+    }
+}
+
+/// Stdin is copied once to a temporary file and then read like any file: streamed in
+/// batches instead of held in memory, and as often as a command needs (the report reads
+/// its orders three times). `remove_stdin_copy` deletes it when kam ends.
+static STDIN_COPY: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Which table stdin is, once a command has taken it for one.
+static STDIN_TABLE: Mutex<Option<String>> = Mutex::new(None);
+
+fn stdin_copy() -> anyhow::Result<PathBuf> {
+    let mut copy = STDIN_COPY.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(path) = copy.as_ref() {
+        return Ok(path.clone());
+    }
+    let dir = std::env::temp_dir();
+    let mut file = tempfile::Builder::new()
+        .prefix("kam-stdin-")
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot make a temporary file for stdin in {} (set TMPDIR to a writable directory)", dir.display()))?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut file)
+        .with_context(|| format!("cannot copy stdin to {} (set TMPDIR to a directory with room for it)", dir.display()))?;
+    let path = file.into_temp_path().keep().context("cannot keep the copy of stdin")?;
+    *copy = Some(path.clone());
+    Ok(path)
+}
+
+/// Delete the copy of stdin, if one was made.
+pub fn remove_stdin_copy() {
+    if let Some(path) = STDIN_COPY.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// Stdin can be one table of a run only: a second table named '-' would get the same rows.
+pub fn claim_stdin(table: &str) -> anyhow::Result<()> {
+    let mut owner = STDIN_TABLE.lock().unwrap_or_else(|e| e.into_inner());
+    match owner.as_deref() {
+        Some(first) if first != table => Err(bad_input(format!(
+            "'-' (stdin) is already the {first} input: give the {table} as a file"
+        ))),
+        _ => {
+            *owner = Some(table.to_string());
+            Ok(())
         }
     }
 }
@@ -95,13 +149,8 @@ pub struct Source {
 
 enum Body {
     Csv(CsvText),
-    Parquet(ParquetBody),
+    Parquet(PathBuf),
     Frame(DataFrame),
-}
-
-enum ParquetBody {
-    Path(PathBuf),
-    Bytes(Vec<u8>),
 }
 
 pub struct ReadSettings {
@@ -114,12 +163,12 @@ impl Source {
     pub fn open(location: &Location, settings: &ReadSettings) -> anyhow::Result<Source> {
         let name = location.display_name();
         let format = format_of(location, settings.format);
-        let body = match (format, location) {
-            (InputFormat::Parquet, Location::File(p)) => Body::Parquet(ParquetBody::Path(p.clone())),
-            (InputFormat::Parquet, Location::Stdin) => Body::Parquet(ParquetBody::Bytes(read_all(location)?)),
-            (InputFormat::Ndjson, _) => Body::Frame(read_ndjson(&name, read_all(location)?)?),
-            (InputFormat::Csv | InputFormat::Tsv, _) => {
-                let bytes = read_all(location)?;
+        let path = location.path()?;
+        let body = match format {
+            InputFormat::Parquet => Body::Parquet(path),
+            InputFormat::Ndjson => Body::Frame(read_ndjson(&name, read_all(&name, &path)?)?),
+            InputFormat::Csv | InputFormat::Tsv => {
+                let bytes = read_all(&name, &path)?;
                 let text = decode(&name, bytes, settings.encoding)?;
                 let delimiter = match (settings.delimiter, format) {
                     (Some(d), _) => Some(d),
@@ -140,14 +189,14 @@ impl Source {
     /// A UTF-8 CSV file opened from its first lines only (the 50 the delimiter sniffer
     /// reads, at most 4 MiB): name, headers and delimiter as `open` would find them, for
     /// the streamed scan, which reads the rows itself. None where the start cannot settle
-    /// that (stdin, GBK, another format, a lone-CR file, a start that is not valid text).
+    /// that (GBK, another format, a lone-CR file, a start that is not valid text).
     pub fn open_head(location: &Location, settings: &ReadSettings) -> Option<(Source, PathBuf)> {
-        let Location::File(path) = location else { return None };
         let format = format_of(location, settings.format);
         if !matches!(format, InputFormat::Csv | InputFormat::Tsv) || settings.encoding != Encoding::Utf8 {
             return None;
         }
-        let mut file = std::fs::File::open(path).ok()?;
+        let path = location.path().ok()?;
+        let mut file = std::fs::File::open(&path).ok()?;
         let size = file.metadata().ok()?.len();
         let mut head = Vec::new();
         while (head.len() as u64) < size {
@@ -175,7 +224,7 @@ impl Source {
         };
         let csv = csv_text(&name, text, encoding, delimiter).ok()?;
         let headers = csv_headers(&name, &csv).ok()?;
-        Some((Source { name, format, headers, body: Body::Csv(csv) }, path.clone()))
+        Some((Source { name, format, headers, body: Body::Csv(csv) }, path))
     }
 
     pub fn csv(&self) -> Option<&CsvText> {
@@ -190,14 +239,8 @@ impl Source {
         let names: Vec<PlSmallStr> = positions.iter().map(|&i| self.headers[i].as_str().into()).collect();
         match &self.body {
             Body::Csv(c) => read_csv_columns(&self.name, c, positions, &self.headers),
-            Body::Parquet(p) => {
-                let lf = match p {
-                    ParquetBody::Path(path) => LazyFrame::scan_parquet(
-                        PlRefPath::new(path.to_string_lossy().to_string()),
-                        ScanArgsParquet::default(),
-                    )?,
-                    ParquetBody::Bytes(b) => ParquetReader::new(Cursor::new(b.clone())).finish()?.lazy(),
-                };
+            Body::Parquet(path) => {
+                let lf = LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().to_string()), ScanArgsParquet::default())?;
                 let exprs: Vec<Expr> = names.iter().map(|n| col(n.clone())).collect();
                 lf.select(exprs)
                     .collect()
@@ -208,17 +251,8 @@ impl Source {
     }
 }
 
-fn read_all(location: &Location) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    match location {
-        Location::File(p) => {
-            bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
-        }
-        Location::Stdin => {
-            std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read stdin")?;
-        }
-    }
-    Ok(bytes)
+fn read_all(name: &str, path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {name}"))
 }
 
 fn read_ndjson(name: &str, bytes: Vec<u8>) -> anyhow::Result<DataFrame> {
@@ -231,15 +265,11 @@ fn read_ndjson(name: &str, bytes: Vec<u8>) -> anyhow::Result<DataFrame> {
         .map_err(|e| bad_input(format!("{name}: cannot read NDJSON: {e}")))
 }
 
-fn parquet_schema(name: &str, body: &ParquetBody) -> anyhow::Result<Schema> {
-    let schema = match body {
-        ParquetBody::Path(p) => {
-            let file = std::fs::File::open(p).with_context(|| format!("cannot open {name}"))?;
-            ParquetReader::new(file).schema()
-        }
-        ParquetBody::Bytes(b) => ParquetReader::new(Cursor::new(b.clone())).schema(),
-    }
-    .map_err(|e| bad_input(format!("{name}: not a readable Parquet file: {e}")))?;
+fn parquet_schema(name: &str, path: &Path) -> anyhow::Result<Schema> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?;
+    let schema = ParquetReader::new(file)
+        .schema()
+        .map_err(|e| bad_input(format!("{name}: not a readable Parquet file: {e}")))?;
     Ok(Schema::from_arrow_schema(&schema))
 }
 
@@ -559,6 +589,14 @@ pub fn is_parquet_path(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stdin_is_one_table_of_a_run() {
+        claim_stdin("orders").unwrap();
+        claim_stdin("orders").unwrap();
+        let err = claim_stdin("inventory").unwrap_err().to_string();
+        assert!(err.contains("already the orders input") && err.contains("give the inventory as a file"), "{err}");
+    }
 
     #[test]
     fn sniffs_common_delimiters() {

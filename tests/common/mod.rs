@@ -52,8 +52,14 @@ pub fn kam_env(args: &[&str], env: &[(&str, &str)]) -> Run {
 
 /// Run kam with bytes on stdin.
 pub fn kam_stdin(args: &[&str], input: &[u8]) -> Run {
+    kam_stdin_env(args, input, &[])
+}
+
+/// Run kam with bytes on stdin and extra environment variables.
+pub fn kam_stdin_env(args: &[&str], input: &[u8], env: &[(&str, &str)]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kam"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
