@@ -405,11 +405,21 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let mut table = match (settings.calibration_end, margin) {
         (Some(calibration_end), _) => calibration_check(&customers, &inputs, &bg, lines, calibration_end, as_of, quiet)?,
         (None, Some(margin)) => {
-            predictions(customers, &inputs, &bg, &saved.gg(), margin, settings.horizon_months, settings.discount, quiet)?
+            let terms = ValueTerms { margin, horizon_months: settings.horizon_months, discount: settings.discount };
+            predictions(customers, &inputs, &bg, &saved.gg(), &terms, quiet)?
         }
         (None, None) => unreachable!("the margin is known without --calibration-end"),
     };
     output::write(&mut table, &args.output)
+}
+
+/// How expected purchases become a value: the company's margin on sales, the months
+/// looked ahead and the annual discount rate.
+#[derive(Clone, Copy)]
+pub(crate) struct ValueTerms {
+    pub margin: f64,
+    pub horizon_months: u32,
+    pub discount: f64,
 }
 
 /// The customer table with p_alive, expected_purchases, expected_spend and clv.
@@ -418,11 +428,10 @@ pub(crate) fn predictions(
     inputs: &Inputs,
     bg: &BgNbdParams,
     gg: &GammaGammaParams,
-    margin: f64,
-    horizon_months: u32,
-    discount: f64,
+    terms: &ValueTerms,
     quiet: bool,
 ) -> anyhow::Result<DataFrame> {
+    let ValueTerms { margin, horizon_months, discount } = *terms;
     let n = inputs.x.len();
     let horizon = f64::from(horizon_months) * WEEKS_PER_MONTH;
     let started = Instant::now();

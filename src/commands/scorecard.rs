@@ -48,7 +48,8 @@ pub(crate) fn clv_table(orders: &DataFrame, as_of: NaiveDate) -> Result<DataFram
             Ok((saved, _)) => saved,
             Err(e) => return Ok(Err(format!("{e:#}"))),
         };
-        let table = clv::predictions(customers, &inputs, &saved.bg(), &saved.gg(), margin, CLV_HORIZON_MONTHS, CLV_DISCOUNT, true)?;
+        let terms = clv::ValueTerms { margin, horizon_months: CLV_HORIZON_MONTHS, discount: CLV_DISCOUNT };
+        let table = clv::predictions(customers, &inputs, &saved.bg(), &saved.gg(), &terms, true)?;
         Ok(Ok(table))
     };
     match inner() {
