@@ -8,8 +8,8 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// jemalloc's options, read before main (the environment's `_RJEM_MALLOC_CONF` still
 /// overrides them). One arena instead of one per 4 × CPUs: polars frees buffers on other
 /// threads than the ones that filled them, and with several arenas each kept its own
-/// freed pages; 10 M lines, peak anonymous memory: Parquet `products` 219–293 -> 184–189
-/// MiB, CSV `products` 123–139 -> 79–80 MiB, no slower (docs/PERFORMANCE.md).
+/// freed pages; 10 M lines, peak anonymous memory: Parquet `products` 219–293 -> 184–207
+/// MiB, CSV `products` 123–139 -> 77–81 MiB, no slower (docs/PERFORMANCE.md).
 #[export_name = "_rjem_malloc_conf"]
 static MALLOC_CONF: MallocConf = MallocConf(c"narenas:1".as_ptr());
 

@@ -67,7 +67,6 @@ impl InputOptions {
             quiet,
         })
     }
-
 }
 
 /// What a command needs from one table.
