@@ -21,6 +21,8 @@ use crate::metrics::clv::{self as model, fit_bgnbd, fit_gamma_gamma, BgNbdParams
 use crate::output;
 use crate::period::parse_date;
 
+use super::shared::last_order_date;
+
 /// The `format` field of a params file.
 const PARAMS_FORMAT: &str = "kam-clv-params";
 const PARAMS_VERSION: u32 = 1;
@@ -154,19 +156,6 @@ impl Settings {
             }
         }
         Ok(Settings { as_of, calibration_end, horizon_months: args.horizon, discount, margin })
-    }
-}
-
-fn epoch_date(days: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date") + chrono::Duration::days(days.into())
-}
-
-/// The last order date in the data.
-fn last_order_date(orders: &DataFrame) -> anyhow::Result<NaiveDate> {
-    let max = orders.clone().lazy().select([col("order_date").max()]).collect()?;
-    match max.column("order_date")?.get(0)? {
-        AnyValue::Date(d) => Ok(epoch_date(d)),
-        _ => Err(bad_input("the orders have no order dates")),
     }
 }
 

@@ -1,6 +1,5 @@
 //! `kam credit`: suggested credit limits from ABC class and payment history.
 
-use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::cli::CreditArgs;
@@ -12,7 +11,7 @@ use crate::output;
 use crate::period::Period;
 
 use super::receivables::{load_limits, load_receivables};
-use super::shared::{load_orders, money_type};
+use super::shared::{last_order_date, load_orders, money_type};
 
 /// Days of sales behind the monthly average when `--from` is not given.
 pub const CREDIT_DEFAULT_DAYS: i64 = 365;
@@ -45,7 +44,7 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
     // As of: --as-of, else --to, else the last order date.
     let as_of = match period.as_of.or(period.to) {
         Some(d) => d,
-        None => last_date(&orders)?,
+        None => last_order_date(&orders)?,
     };
     let to = period.to.unwrap_or(as_of);
     let from = period.from.unwrap_or(to - chrono::Duration::days(CREDIT_DEFAULT_DAYS - 1));
@@ -77,12 +76,4 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
         );
     }
     output::write(&mut table, &args.output)
-}
-
-fn last_date(orders: &DataFrame) -> anyhow::Result<NaiveDate> {
-    let max = orders.clone().lazy().select([col("order_date").max()]).collect()?;
-    match max.column("order_date")?.get(0)? {
-        AnyValue::Date(d) => Ok(NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(d as i64)),
-        _ => Err(bad_input("the orders have no dates")),
-    }
 }

@@ -16,6 +16,8 @@ use crate::metrics::products::{self, Average, Basis, Interval, Settings};
 use crate::output;
 use crate::period::Period;
 
+use super::shared::first_date;
+
 /// `--by product` or `--by customer,product`: true for the latter.
 fn by_customer(by: &str) -> anyhow::Result<bool> {
     let parts: Vec<String> = by.split(',').map(|p| p.trim().trim_end_matches("_id").to_ascii_lowercase()).collect();
@@ -48,14 +50,6 @@ fn resolve_from_range(range: &DataFrame, period: &Period) -> anyhow::Result<(Nai
         (Some(f), Some(t)) => Ok((f, t)),
         _ => Err(bad_input(format!("no order lines in the period {}", period.describe()))),
     }
-}
-
-/// The date in the first row of `column`, if there is one.
-fn first_date(frame: &DataFrame, column: &str) -> anyhow::Result<Option<NaiveDate>> {
-    Ok(match frame.column(column)?.get(0) {
-        Ok(AnyValue::Date(days)) => NaiveDate::from_num_days_from_ce_opt(days + 719_163), // 719,163: days from 0001-01-01 to 1970-01-01
-        _ => None,
-    })
 }
 
 /// Add a role column of nulls when the file does not have it, so the pipeline sees one schema.

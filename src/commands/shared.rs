@@ -12,6 +12,20 @@ use crate::error::bad_input;
 use crate::input::{self, roles, InputOptions, Request};
 use crate::period::Period;
 
+/// The date in the first row of `column`, if there is one.
+pub(crate) fn first_date(frame: &DataFrame, column: &str) -> anyhow::Result<Option<NaiveDate>> {
+    Ok(match frame.column(column)?.get(0) {
+        Ok(AnyValue::Date(days)) => NaiveDate::from_num_days_from_ce_opt(days + 719_163), // 719,163: days from 0001-01-01 to 1970-01-01
+        _ => None,
+    })
+}
+
+/// The last order date of the orders (the end of the data when no --as-of is given).
+pub(crate) fn last_order_date(orders: &DataFrame) -> anyhow::Result<NaiveDate> {
+    let max = orders.clone().lazy().select([col("order_date").max()]).collect()?;
+    first_date(&max, "order_date")?.ok_or_else(|| bad_input("the orders have no order dates"))
+}
+
 /// Read one table from `inputs` with the shared input options (`--col`, encoding, ...).
 pub(crate) fn load_table(
     args: &InputArgs,

@@ -776,7 +776,7 @@ mod tests {
         assert!([p.r, p.alpha, p.a, p.b, fit.log_likelihood].iter().all(|v| v.is_finite()), "{fit:?}");
     }
 
-        /// Simulates BG/NBD customers with T uniform on [26, 104] weeks.
+    /// Simulates BG/NBD customers with T uniform on [26, 104] weeks.
     fn simulate(params: &BgNbdParams, customers: usize, rng: &mut Rng) -> [Vec<f64>; 3] {
         let (mut x, mut t_x, mut t) = (vec![], vec![], vec![]);
         for _ in 0..customers {
