@@ -140,7 +140,7 @@ pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> an
             trace("loaded: the scan declined");
             break;
         };
-        match scan::collect_checked(query(scanned.frame)?, scanned.check) {
+        match scan::collect_checked(query(scanned.frame)?, &scanned.check) {
             Ok(frame) => {
                 trace(&format!("streamed, {pass:?} pass"));
                 return Ok(frame);
