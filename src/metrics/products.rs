@@ -142,8 +142,12 @@ pub fn sold_range(orders: LazyFrame, s: &Settings) -> LazyFrame {
 /// and a null inside it still makes its sum null (see `complete_sums`).
 /// `orders` needs order_date, the key columns, amount, quantity (f64, may be null) and cost (money, may be null).
 pub fn sold(orders: LazyFrame, s: &Settings, names: &[&str]) -> LazyFrame {
-    let (lines, lines_in_period) = match period_test(s) {
-        None => (orders, len()),
+    let mut aggs = vec![col("amount").sum().alias("sales")];
+    aggs.extend(names.iter().map(|n| col(*n).drop_nulls().first().alias(*n)));
+    let money = [("quantity", DataType::Float64), ("cost", s.money())];
+    match period_test(s) {
+        // Every line is in the period, so every key has sold: no count to keep.
+        None => complete_sums(orders.group_by(s.key_cols()), aggs, &money).with_column(lit(true).alias(SOLD)),
         Some(test) => {
             let in_period_only = |c: &str, zero: Expr| when(col(IN_PERIOD)).then(col(c)).otherwise(zero).alias(c);
             let lines = orders.with_column(test.alias(IN_PERIOD)).with_columns([
@@ -151,14 +155,12 @@ pub fn sold(orders: LazyFrame, s: &Settings, names: &[&str]) -> LazyFrame {
                 in_period_only("quantity", lit(0.0)),
                 in_period_only("cost", lit(0).cast(s.money())),
             ]);
-            (lines, col(IN_PERIOD).cast(DataType::UInt32).sum())
+            aggs.push(col(IN_PERIOD).cast(DataType::UInt32).sum().alias(IN_PERIOD));
+            complete_sums(lines.group_by(s.key_cols()), aggs, &money)
+                .with_column(col(IN_PERIOD).gt(lit(0)).alias(SOLD))
+                .drop(by_name([IN_PERIOD], true, false))
         }
-    };
-    let mut aggs = vec![col("amount").sum().alias("sales"), lines_in_period.alias(IN_PERIOD)];
-    aggs.extend(names.iter().map(|n| col(*n).drop_nulls().first().alias(*n)));
-    complete_sums(lines.group_by(s.key_cols()), aggs, &[("quantity", DataType::Float64), ("cost", s.money())])
-        .with_column(col(IN_PERIOD).gt(lit(0)).alias(SOLD))
-        .drop(by_name([IN_PERIOD], true, false))
+    }
 }
 
 /// Stock per key and snapshot date, summed over warehouses and holders.
