@@ -82,15 +82,14 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass) -> Option<Scan> {
                 values.push(value);
                 bads.push(bad);
             } else {
-                values.push(lit(NULL).cast(parse::role_type(role.kind, &opts.parse)).alias(role.name));
+                values.push(parse::missing(role, &opts.parse));
             }
         }
         if dtypes.contains(BAD) {
             bads.push(col(BAD));
         }
         let any_bad = bads.into_iter().reduce(|a, b| a.or(b)).unwrap_or(lit(false));
-        values.push(any_bad.alias(BAD));
-        typed.push(lazy.select(values));
+        typed.push(parse::select_typed(lazy, &present, values, vec![any_bad.alias(BAD)]));
     }
     let all = concat(typed, UnionArgs { parallel: true, rechunk: false, ..Default::default() }).ok()?;
     let check = Arc::new(RowCheck::default());
