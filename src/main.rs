@@ -39,7 +39,7 @@ fn tune_polars(command: &Command) {
 /// of all other groups. Sized for the keys the command groups by: with polars' 4,096
 /// entries and 200,000 customers most rows were buffered (480 MB); a table far larger
 /// than the groups costs memory and cache misses (products by product, 20,000 products:
-/// 65,536 entries instead of 262,144 take 35 MiB less). Products are taken to number
+/// 65,536 entries instead of 262,144 take 25–34 MiB less). Products are taken to number
 /// tens of thousands, customers hundreds of thousands; more groups than entries still
 /// give the right result, with more memory.
 fn hot_table_size(command: &Command) -> &'static str {
