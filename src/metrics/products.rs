@@ -144,10 +144,10 @@ pub fn sold_range(orders: LazyFrame, s: &Settings) -> LazyFrame {
 pub fn sold(orders: LazyFrame, s: &Settings, names: &[&str]) -> LazyFrame {
     let mut aggs = vec![col("amount").sum().alias("sales")];
     aggs.extend(names.iter().map(|n| col(*n).drop_nulls().first().alias(*n)));
-    let money = [("quantity", DataType::Float64), ("cost", s.money())];
+    let summed = [("quantity", DataType::Float64), ("cost", s.money())];
     match period_test(s) {
         // Every line is in the period, so every key has sold: no count to keep.
-        None => complete_sums(orders.group_by(s.key_cols()), aggs, &money).with_column(lit(true).alias(SOLD)),
+        None => complete_sums(orders.group_by(s.key_cols()), aggs, &summed).with_column(lit(true).alias(SOLD)),
         Some(test) => {
             let in_period_only = |c: &str, zero: Expr| when(col(IN_PERIOD)).then(col(c)).otherwise(zero).alias(c);
             let lines = orders.with_column(test.alias(IN_PERIOD)).with_columns([
@@ -156,7 +156,7 @@ pub fn sold(orders: LazyFrame, s: &Settings, names: &[&str]) -> LazyFrame {
                 in_period_only("cost", lit(0).cast(s.money())),
             ]);
             aggs.push(col(IN_PERIOD).cast(DataType::UInt32).sum().alias(IN_PERIOD));
-            complete_sums(lines.group_by(s.key_cols()), aggs, &money)
+            complete_sums(lines.group_by(s.key_cols()), aggs, &summed)
                 .with_column(col(IN_PERIOD).gt(lit(0)).alias(SOLD))
                 .drop(by_name([IN_PERIOD], true, false))
         }
