@@ -117,16 +117,18 @@ pub fn test_text(text: Expr, test: fn(&str) -> bool) -> Expr {
 }
 
 /// Empty, or starting or ending with white space (Unicode, as `str::trim` sees it):
-/// the fast pass leaves those to the thorough one, which trims. ASCII ends are
-/// tested as bytes; only a non-ASCII end is decoded.
+/// the fast pass leaves those to the thorough one, which trims. Each end is tested
+/// on its bytes; a character is decoded only when its first byte could start one of
+/// the white-space characters beyond ASCII (U+0085 and U+00A0: 0xC2; U+1680: 0xE1;
+/// U+2000-U+205F: 0xE2; U+3000: 0xE3), so names in Chinese cost a byte test.
 pub fn needs_trimming(s: &str) -> bool {
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(&first), Some(&last)) if first.is_ascii() && last.is_ascii() => {
-            (first as char).is_whitespace() || (last as char).is_whitespace()
-        }
-        (Some(_), Some(_)) => s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace),
-        _ => true,
-    }
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return true };
+    let may_start_space = |b: u8| if b.is_ascii() { (b as char).is_whitespace() } else { matches!(b, 0xC2 | 0xE1..=0xE3) };
+    // The first byte of the last character: up to three continuation bytes (10xxxxxx) back.
+    let last_start = bytes.iter().rev().take(4).find(|b| (**b & 0xC0) != 0x80).copied().unwrap_or(last);
+    (may_start_space(first) && s.starts_with(char::is_whitespace))
+        || (may_start_space(last_start) && s.ends_with(char::is_whitespace))
 }
 
 #[cfg(test)]
@@ -175,11 +177,20 @@ mod tests {
 
     #[test]
     fn trimming_is_needed_for_empty_text_and_any_white_space_at_an_end() {
-        for yes in ["", " a", "a ", "\ta", "a\u{b}", "\u{3000}客户", "客户\u{a0}", "\u{85}"] {
+        for yes in ["", " a", "a ", "\ta", "a\u{b}", "\u{3000}客户", "客户\u{a0}", "\u{85}", "客户\u{2029}", "\u{1680}x", "x\u{205f}", "\u{200a}"] {
             assert!(needs_trimming(yes), "{yes:?}");
         }
-        for no in ["a", "a b", "上海长青酒店", "C00001", "x\u{3000}y"] {
+        for no in ["a", "a b", "上海长青酒店", "C00001", "x\u{3000}y", "€", "Ā", "\u{2010}a\u{2010}", "\u{3001}"] {
             assert!(!needs_trimming(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn trimming_agrees_with_str_trim_for_every_character_at_either_end() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [c.to_string(), format!("{c}x"), format!("x{c}"), format!("客{c}"), format!("{c}客")] {
+                assert_eq!(needs_trimming(&s), s.trim() != s, "{s:?}");
+            }
         }
     }
 
