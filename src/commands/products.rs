@@ -34,6 +34,9 @@ fn has(frame: &DataFrame, column: &str) -> bool {
 
 /// The period: --from/--to (or --as-of), each missing end taken from the order dates in range.
 fn resolve_period(orders: LazyFrame, period: &Period) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    if let (Some(from), Some(to)) = (period.from, period.to) {
+        return Ok((from, to));
+    }
     resolve_from_range(&date_range(orders, period).collect()?, period)
 }
 
