@@ -200,8 +200,10 @@ fn products_with_inventory_stream_twice_and_match_the_whole_read() {
 
 /// Quoted names holding commas, doubled quotes and line breaks, of every length up to
 /// 150 bytes so they cross the 64-byte blocks of the line and field scans (kam's patch
-/// to polars-io, vendor/README.md), and read in 2 KiB chunks so chunk edges fall
-/// inside them. The expected table is summed here from the rows as written.
+/// to polars-io, vendor/README.md). polars slices the mapped file into chunks of 32 KiB,
+/// 128 KiB, then 512 KiB, each carrying the unfinished line of the one before (the
+/// patch's second change); 12,000 rows (about 1.3 MB) put four chunk edges among them.
+/// The expected table is summed here from the rows as written.
 #[test]
 fn quoted_fields_across_scan_blocks_and_chunk_edges_are_read_whole() {
     use rust_decimal::Decimal;
@@ -219,7 +221,7 @@ fn quoted_fields_across_scan_blocks_and_chunk_edges_are_read_whole() {
     let mut file = csv::Writer::from_writer(Vec::new());
     file.write_record(["order_date", "customer_id", "customer_name", "amount"]).unwrap();
     let mut expected: BTreeMap<String, (String, Decimal)> = BTreeMap::new();
-    for row in 0..3000usize {
+    for row in 0..12_000usize {
         let k = row * 17 % 41;
         let cents = (row * 7919 % 100_000) as i64 + 1;
         let (id, amount) = (format!("C{k:03}"), Decimal::new(cents, 2));
@@ -228,10 +230,7 @@ fn quoted_fields_across_scan_blocks_and_chunk_edges_are_read_whole() {
     }
     let dir = tempdir();
     let path = write(dir.path(), "quoted.csv", &file.into_inner().unwrap());
-    let run = kam_env(
-        &["abc", path.to_str().unwrap(), "-q", "--format", "csv"],
-        &[("KAM_TRACE_READ", "1"), ("POLARS_CSV_CHUNK_SIZE", "2048")],
-    );
+    let run = kam_env(&["abc", path.to_str().unwrap(), "-q", "--format", "csv"], &TRACE);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("orders streamed"), "the scan must read this file: {}", run.stderr);
     let ids = column(&run.stdout, "customer_id");

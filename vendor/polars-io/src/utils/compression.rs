@@ -265,7 +265,9 @@ pub enum ByteSourceReader<R: BufRead> {
 }
 
 impl<R: BufRead> ByteSourceReader<R> {
-    pub fn try_new(reader: R, compression: Option<SupportedCompression>) -> PolarsResult<Self> {
+    // kam patch: `try_new` moved to `impl ByteSourceReader<ReaderSource>` (below), the
+    // only reader it is called with, so that a memory source takes the zero-copy path.
+    fn try_new_stream(reader: R, compression: Option<SupportedCompression>) -> PolarsResult<Self> {
         Ok(match compression {
             None => Self::UncompressedStream(reader),
             #[cfg(feature = "decompress")]
@@ -379,6 +381,20 @@ impl<R: BufRead> ByteSourceReader<R> {
 }
 
 impl ByteSourceReader<ReaderSource> {
+    /// kam patch: an uncompressed file in memory (the mmap of a local file) is read by
+    /// slicing it, as `from_memory` does, instead of being copied 512 KiB at a time
+    /// into buffers that `read_to_end` then grows and copies again (`kam products` on a
+    /// 10 M-line CSV: 4.27 -> 3.94 s of CPU).
+    pub fn try_new(reader: ReaderSource, compression: Option<SupportedCompression>) -> PolarsResult<Self> {
+        match (reader, compression) {
+            (ReaderSource::Memory(cursor), None) => {
+                let offset = cursor.position() as usize;
+                Ok(Self::UncompressedMemory { slice: cursor.into_inner(), offset })
+            },
+            (reader, compression) => Self::try_new_stream(reader, compression),
+        }
+    }
+
     pub fn from_memory(slice: Buffer<u8>) -> PolarsResult<Self> {
         let compression = SupportedCompression::check(&slice);
         match compression {
