@@ -189,8 +189,14 @@ pub(super) fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSett
             // (1.2345 in a Decimal(38, 4) column) was rounded to cents silently, and one too
             // large became null. Both are now bad values, like the same text in a CSV.
             let v = raw.clone().cast(money_type(s.money_scale));
-            let changed = val.clone().is_null().or(val.clone().neq(raw.clone()));
-            (v, raw.clone().is_not_null().and(changed))
+            if fits_money(dt, s.money_scale) {
+                // Every value of the type is a money value: nothing to compare, row by row
+                // (Parquet `kam products`: two 16-byte comparisons per line).
+                (v, lit(false))
+            } else {
+                let changed = val.clone().is_null().or(val.clone().neq(raw.clone()));
+                (v, raw.clone().is_not_null().and(changed))
+            }
         }
 
         (Kind::Number, DataType::String) => {
@@ -213,6 +219,19 @@ pub(super) fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSett
         bad = bad.or(val.is_null());
     }
     Ok((value.alias(value_name(role.name)), bad.alias(bad_name(role.name))))
+}
+
+/// Whether every value of `dtype` (an integer or decimal type) is a money value at
+/// `scale` places as it is: no more places, and no more digits before the point than
+/// Decimal(38, scale) holds (a 64-bit integer has at most 19 digits, unsigned 20).
+fn fits_money(dtype: &DataType, scale: usize) -> bool {
+    let whole_digits = 38 - scale.min(38);
+    match dtype {
+        DataType::Decimal(precision, places) => *places <= scale && precision.saturating_sub(*places) <= whole_digits,
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => whole_digits >= 19,
+        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => whole_digits >= 20,
+        _ => false,
+    }
 }
 
 pub fn role_type(kind: Kind, s: &ParseSettings) -> DataType {
@@ -419,6 +438,27 @@ mod tests {
         assert!(p.problems[0].reason.contains("4 decimal places"), "{}", p.problems[0].reason);
         let ints = df!("amount" => &[5i64, -3]).unwrap();
         assert!(parse(&ints, &[role("amount")], &["amount"], &settings()).unwrap().problems.is_empty());
+        // 10^37 whole units need 37 digits before the point; Decimal(38, 2) has 36.
+        let wide = df!("amount" => &["7", "10000000000000000000000000000000000000"]).unwrap()
+            .lazy().with_column(col("amount").cast(DataType::Decimal(38, 0))).collect().unwrap();
+        let p = parse(&wide, &[role("amount")], &["amount"], &settings()).unwrap();
+        assert_eq!((p.problems[0].index, p.problems[0].count), (1, 1), "{:?}", p.problems);
+    }
+
+    #[test]
+    fn money_types_that_need_no_check_row_by_row() {
+        // Decimal(p, s) fits Decimal(38, 2) when s <= 2 and p - s <= 36 whole digits.
+        assert!(fits_money(&DataType::Decimal(38, 2), 2));
+        assert!(fits_money(&DataType::Decimal(18, 2), 2));
+        assert!(fits_money(&DataType::Decimal(36, 0), 2));
+        assert!(!fits_money(&DataType::Decimal(37, 0), 2));
+        assert!(!fits_money(&DataType::Decimal(38, 4), 2));
+        assert!(fits_money(&DataType::Decimal(38, 4), 4));
+        // i64::MIN has 19 digits and u64::MAX 20: both fit 36 whole digits, and 19 or 20 exactly.
+        assert!(fits_money(&DataType::Int64, 2) && fits_money(&DataType::UInt64, 2));
+        assert!(fits_money(&DataType::Int64, 19) && !fits_money(&DataType::Int64, 20));
+        assert!(fits_money(&DataType::UInt64, 18) && !fits_money(&DataType::UInt64, 19));
+        assert!(!fits_money(&DataType::Float64, 2));
     }
 
     #[test]
