@@ -18,7 +18,12 @@ enum Read {
 
 /// `kam abc FILE -q` as CSV text, and how the orders were read.
 fn abc(file: &str) -> (String, Read) {
-    let run = kam_env(&["abc", file, "-q", "--format", "csv"], &TRACE);
+    traced(&["abc", file, "-q", "--format", "csv"])
+}
+
+/// kam's output for `args`, and how it read the orders.
+fn traced(args: &[&str]) -> (String, Read) {
+    let run = kam_env(args, &TRACE);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let read = if run.stderr.contains("orders streamed, Fast pass") {
         Read::Fast
@@ -149,6 +154,52 @@ fn files_with_and_without_an_optional_column_are_streamed_together() {
     let whole = abc(&sample("orders.csv")).0;
     assert_eq!(column(&run.stdout, "sales"), column(&whole, "sales"));
     assert_eq!(column(&run.stdout, "customer_id"), column(&whole, "customer_id"));
+}
+
+/// `kam abc` and `kam products` (without a period) check identifiers and names for
+/// surrounding space on their result, not on every line: a padded value that decides
+/// nothing leaves the fast read alone, one that does sends kam to the thorough read.
+/// Expected tables worked out by hand from the rows below.
+#[test]
+fn padded_text_is_judged_by_the_result_where_the_result_shows_it() {
+    let text = "order_date,customer_id,customer_name,product_id,product_name,amount\n\
+                2023-06-01, C1,Old,P9 ,Alpha,5.00\n\
+                2024-03-01,C1,Acme,P9,Beta,10.00\n\
+                2024-03-01,C2,Bravo,P8,Gamma,20.00\n\
+                2024-03-02,C2, Bravo ,P8,Gamma,1.00\n";
+    let dir = tempdir();
+    let file = write(dir.path(), "padded.csv", text.as_bytes());
+    let file = file.to_str().unwrap();
+    let row = |table: &str, key: &str| csv_rows(table).into_iter().find(|r| r.contains(&key.to_string())).unwrap();
+
+    // From 2024: the padded id is outside the period and C2's padded name is not its first.
+    let (table, read) = traced(&["abc", file, "--from", "2024-01-01", "-q", "--format", "csv"]);
+    assert_eq!(read, Read::Fast);
+    assert_eq!(column(&table, "customer_id"), ["C2", "C1"]);
+    assert_eq!(column(&table, "customer_name"), ["Bravo", "Acme"]);
+    assert_eq!(column(&table, "sales"), ["21.00", "10.00"]);
+    // All of 2023 and 2024: " C1" is C1's first line, so C1 sells 15.00 under the name Old.
+    let (table, read) = abc(file);
+    assert_eq!(read, Read::Thorough);
+    assert_eq!(column(&table, "customer_name"), ["Bravo", "Old"]);
+    assert_eq!(column(&table, "sales"), ["21.00", "15.00"]);
+
+    // products from 2024: "P9 " (2023) has no row of its own, but its name Alpha is P9's first.
+    let (table, read) = traced(&["products", file, "--from", "2024-01-01", "-q", "--format", "csv"]);
+    assert_eq!(read, Read::Thorough);
+    let p9 = row(&table, "P9");
+    assert!(p9.contains(&"Alpha".to_string()) && p9.contains(&"10.00".to_string()), "{p9:?}");
+    let (table, read) = traced(&["products", file, "-q", "--format", "csv"]);
+    assert_eq!(read, Read::Thorough);
+    let p9 = row(&table, "P9");
+    assert!(p9.contains(&"Alpha".to_string()) && p9.contains(&"15.00".to_string()), "{p9:?}");
+    // P8's padded name comes second: without a period, products keeps the fast read.
+    let p8_only: String = text.lines().filter(|l| !l.contains("P9")).map(|l| format!("{l}\n")).collect();
+    let file = write(dir.path(), "p8.csv", p8_only.as_bytes());
+    let (table, read) = traced(&["products", file.to_str().unwrap(), "-q", "--format", "csv"]);
+    assert_eq!(read, Read::Fast);
+    assert_eq!(column(&table, "product_name"), ["Gamma"]);
+    assert_eq!(column(&table, "sales"), ["21.00"]);
 }
 
 #[test]

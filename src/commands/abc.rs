@@ -53,7 +53,8 @@ pub(crate) fn tables(args: &AbcArgs) -> anyhow::Result<(DataFrame, DataFrame, St
         optional: name.into_iter().chain(["order_date"]).collect(),
         extra: if key_role.is_none() { vec![key.clone()] } else { vec![] },
     };
-    let items = input::query(&opts, &request, |orders| {
+    // Every key and first name in the period is a row of the result; lines outside it count for nothing.
+    let items = input::query_grouped(&opts, &request, |orders| {
         let name = name.filter(|n| orders.clone().collect_schema().is_ok_and(|s| s.contains(n)));
         let lines = period.filter(orders, "order_date");
         Ok(abc::items(lines, &key, name, &thresholds))

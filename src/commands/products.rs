@@ -150,7 +150,7 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         }
         (from, to, None) => {
             (settings.from, settings.to) = (from.unwrap_or(NaiveDate::MIN), to.unwrap_or(NaiveDate::MAX));
-            let result = input::query(&opts, &request, |orders| {
+            let result = query_table(&opts, &request, &period, |orders| {
                 let range = products::sold_range(orders.clone(), &settings);
                 build(orders, &settings, Some(range))
             })?;
@@ -164,7 +164,7 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
             let dates = Request { table: "orders", roles: roles::ORDERS, required: vec!["order_date"], optional: vec![], extra: vec![] };
             let range = input::query(&opts, &dates, |orders| Ok(date_range(orders, &period)))?;
             (settings.from, settings.to) = resolve_from_range(&range, &period)?;
-            input::query(&opts, &request, |orders| build(orders, &settings, None))?
+            query_table(&opts, &request, &period, |orders| build(orders, &settings, None))?
         }
     };
     if !has_cost.get() {
@@ -178,6 +178,23 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         print_notes(&result, &settings, inventory.is_some())?;
     }
     Ok(Some(result))
+}
+
+/// `input::query` for the product table. Without a period every key with an order line
+/// is a row of the table, so text can be checked on the table (`input::query_grouped`).
+/// With one, a key whose lines all fall outside it has no row, yet its lines' names
+/// count for the key's first name, so text is checked on every line.
+fn query_table(
+    opts: &InputOptions,
+    request: &Request,
+    period: &Period,
+    query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>,
+) -> anyhow::Result<DataFrame> {
+    if period.is_bounded() {
+        input::query(opts, request, query)
+    } else {
+        input::query_grouped(opts, request, query)
+    }
 }
 
 /// The period in a message: its ends, or the words the user gave when the data has none.

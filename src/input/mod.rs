@@ -126,6 +126,23 @@ impl Request {
 /// a value is bad, the table is loaded thoroughly and the query runs on it: that is
 /// the way that explains problems. The result is the same every way.
 pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>) -> anyhow::Result<DataFrame> {
+    query_checking(opts, req, parse::TextCheck::PerRow, query)
+}
+
+/// `query` for a grouping query whose result shows each group's key and first name:
+/// the fast pass then checks text for surrounding space on those values instead of on
+/// every row (see `parse::TextCheck::InResult`). 10 M lines of Parquet, `kam abc`: the
+/// check was 6% of CPU time.
+pub fn query_grouped(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>) -> anyhow::Result<DataFrame> {
+    query_checking(opts, req, parse::TextCheck::InResult, query)
+}
+
+fn query_checking(
+    opts: &InputOptions,
+    req: &Request,
+    text_check: parse::TextCheck,
+    query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>,
+) -> anyhow::Result<DataFrame> {
     if opts.inputs.iter().any(|i| i == "-") {
         source::claim_stdin(req.table)?;
     }
@@ -136,11 +153,11 @@ pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> an
         }
     };
     for pass in [parse::Pass::Fast, parse::Pass::Thorough] {
-        let Some(scanned) = scan::scan(opts, req, pass) else {
+        let Some(scanned) = scan::scan(opts, req, pass, text_check) else {
             trace("loaded: the scan declined");
             break;
         };
-        match scan::collect_checked(query(scanned.frame)?, &scanned.check) {
+        match scan::collect_checked(query(scanned.frame)?, &scanned.check, text_check) {
             Ok(frame) => {
                 trace(&format!("streamed, {pass:?} pass"));
                 return Ok(frame);

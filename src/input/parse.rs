@@ -129,12 +129,24 @@ pub enum Pass {
     Thorough,
 }
 
+/// Where the fast pass looks for text that needs trimming.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum TextCheck {
+    /// On every row.
+    PerRow,
+    /// On the query's result only (`scan::collect_checked`). For queries whose result
+    /// shows every text value that decides it: group keys, and each group's first
+    /// name. If the first non-null name needs no trimming, the thorough pass, which
+    /// trims every name and takes the first left non-null, finds the same one.
+    InResult,
+}
+
 /// Value and bad-flag expressions for one role whose raw column has type `dtype`: the
 /// value is named `value_name(role)`, and the flag reads it from that column, so a
 /// frame computes the values first and the flags over them (`select_typed`). One
 /// expression for both let polars evaluate the parse twice where its common
 /// subexpression elimination did not share it (CSV `kam abc`: 10% more CPU).
-pub(super) fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass) -> Result<(Expr, Expr), String> {
+pub(super) fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass, text_check: TextCheck) -> Result<(Expr, Expr), String> {
     let raw = col(role.name);
     let val = col(value_name(role.name));
     let text = trimmed(raw.clone());
@@ -142,6 +154,7 @@ pub(super) fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSett
     // What the fast pass flags needs the thorough one, so a flagged row's value is not used.
     let fast = pass == Pass::Fast;
     let (value, bad) = match (role.kind, dtype) {
+        (Kind::Text, DataType::String) if fast && text_check == TextCheck::InResult => (raw.clone(), lit(false)),
         (Kind::Text, DataType::String) if fast => (raw.clone(), fast::test_text(raw.clone(), fast::needs_trimming).fill_null(lit(false))),
         (Kind::Text, DataType::String) => (text.clone(), lit(false)),
         (Kind::Text, _) => (raw.clone().cast(DataType::String), lit(false)),
@@ -259,7 +272,7 @@ pub fn parse(raw: &DataFrame, roles: &[Role], required: &[&str], s: &ParseSettin
         let (mut values, mut flags) = (Vec::new(), Vec::new());
         for role in roles {
             let dtype = raw.column(role.name).map_err(|e| (*role, e.to_string()))?.dtype().clone();
-            let (value, bad) = typed(role, &dtype, required.contains(&role.name), s, pass).map_err(|m| (*role, m))?;
+            let (value, bad) = typed(role, &dtype, required.contains(&role.name), s, pass, TextCheck::PerRow).map_err(|m| (*role, m))?;
             values.push(value);
             flags.push(bad);
         }

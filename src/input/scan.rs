@@ -14,7 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use polars::prelude::*;
 
 use crate::cli::InputFormat;
-use super::parse::{self, Pass};
+use super::fast;
+use super::parse::{self, Pass, TextCheck};
 use super::roles::Role;
 use super::source::{self, Location, Source};
 use super::{resolve_columns, InputOptions, Request};
@@ -59,7 +60,7 @@ fn counted(rows: LazyFrame, check: Arc<RowCheck>) -> LazyFrame {
 
 /// The request's table as a lazy scan typed by `pass`, or None where only the
 /// thorough load can read it.
-pub fn scan(opts: &InputOptions, req: &Request, pass: Pass) -> Option<Scan> {
+pub fn scan(opts: &InputOptions, req: &Request, pass: Pass, text_check: TextCheck) -> Option<Scan> {
     let locations = source::expand(&opts.inputs).ok()?;
     let wanted = req.wanted_roles();
     let mut files = Vec::new();
@@ -78,7 +79,7 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass) -> Option<Scan> {
         for role in &present {
             if found.contains(&role.name) {
                 let dtype = dtypes.get(role.name)?;
-                let (value, bad) = parse::typed(role, dtype, required.contains(&role.name), &opts.parse, pass).ok()?;
+                let (value, bad) = parse::typed(role, dtype, required.contains(&role.name), &opts.parse, pass, text_check).ok()?;
                 values.push(value);
                 bads.push(bad);
             } else {
@@ -151,12 +152,32 @@ fn scan_csv(source: &Source, path: &std::path::Path) -> Option<LazyFrame> {
 }
 
 /// Run `plan`, a query over a scan's frame, in the streaming engine. The result only
-/// when every row was read cleanly (and there was at least one); else why not.
+/// when every row was read cleanly (and there was at least one), and, when the scan
+/// left text to `TextCheck::InResult`, no text in the result needs trimming; else why not.
 /// `plan` must read every row of the frame, as kam's aggregations do.
-pub fn collect_checked(plan: LazyFrame, check: &RowCheck) -> Result<DataFrame, String> {
+pub fn collect_checked(plan: LazyFrame, check: &RowCheck, text_check: TextCheck) -> Result<DataFrame, String> {
     let frame = plan.collect_with_engine(Engine::Streaming).map_err(|e| e.to_string())?.unwrap_single();
     match (check.rows.load(Ordering::Relaxed), check.bad.load(Ordering::Relaxed)) {
-        (rows, 0) if rows > 0 => Ok(frame),
-        (rows, bad) => Err(format!("{rows} rows, {bad} not read cleanly")),
+        (rows, 0) if rows > 0 => {}
+        (rows, bad) => return Err(format!("{rows} rows, {bad} not read cleanly")),
     }
+    if text_check == TextCheck::InResult && has_text_to_trim(&frame).map_err(|e| e.to_string())? {
+        return Err("text in the result needs trimming".into());
+    }
+    Ok(frame)
+}
+
+/// Whether a text column of `frame` has a value that is empty or has surrounding space.
+fn has_text_to_trim(frame: &DataFrame) -> PolarsResult<bool> {
+    let tests: Vec<Expr> = frame
+        .schema()
+        .iter()
+        .filter(|(_, dtype)| **dtype == DataType::String)
+        .map(|(name, _)| fast::test_text(col(name.clone()), fast::needs_trimming).any(true))
+        .collect();
+    if tests.is_empty() {
+        return Ok(false);
+    }
+    let found = frame.clone().lazy().select([any_horizontal(tests)?]).collect()?;
+    Ok(found.column(found.get_column_names()[0].as_str())?.bool()?.get(0).unwrap_or(false))
 }
