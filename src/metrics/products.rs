@@ -288,13 +288,37 @@ pub const METRIC_COLUMNS: [&str; 20] = [
 /// before `to`. `names` are (name column, its key column) pairs present in `orders`,
 /// e.g. ("product_name", "product_id"). Unsorted; see [`sort`].
 pub fn table(orders: LazyFrame, inventory: LazyFrame, names: &[(&str, &str)], s: &Settings) -> LazyFrame {
+    table_of_sums(sums_per_key(orders, names, s), inventory, names, s)
+}
+
+/// Names keyed by exactly the table's keys, which come out of the same group-by as the sums.
+fn own_names<'a>(names: &[(&'a str, &str)], s: &Settings) -> Vec<&'a str> {
+    names.iter().filter(|(_, key)| s.keys == [*key]).map(|(name, _)| *name).collect()
+}
+
+/// The part of the product table that reads the order lines: their sums per key (see
+/// [`sold`]) and each of `names` beside them. A name keyed by another column (the
+/// customer's in a customer × product table) is the first of all the lines of its key.
+/// The rest of the table ([`table_of_sums`]) works on these few rows, so a command can
+/// stream this part from the files and build the rest in memory: one streaming group-by
+/// instead of the sixteen of the whole table, each of which holds its own hash tables.
+pub fn sums_per_key(orders: LazyFrame, names: &[(&str, &str)], s: &Settings) -> LazyFrame {
+    let mut per_key = sold(orders.clone(), s, &own_names(names, s));
+    for (name, key) in names.iter().filter(|(_, key)| s.keys != [*key]) {
+        let first = orders.clone().group_by([col(*key)]).agg([col(*name).drop_nulls().first().alias(*name)]);
+        per_key = per_key.join(first, [col(*key)], [col(*key)], JoinArgs::new(JoinType::Left));
+    }
+    per_key
+}
+
+/// The product table from [`sums_per_key`] of the orders.
+pub fn table_of_sums(per_key: LazyFrame, inventory: LazyFrame, names: &[(&str, &str)], s: &Settings) -> LazyFrame {
     let keys = s.key_cols();
     let left = |l: LazyFrame, r: LazyFrame, on: Vec<Expr>| l.join(r, on.clone(), on, JoinArgs::new(JoinType::Left));
     // Each is used several times below: cache() computes it once.
-    // Names keyed by exactly the table's keys come out of the same group-by as the sums.
-    let own_names: Vec<&str> = names.iter().filter(|(_, key)| s.keys == [*key]).map(|(name, _)| *name).collect();
-    let per_key = sold(orders.clone(), s, &own_names).cache();
-    let sold = per_key.clone().filter(col(SOLD)).drop(by_name(own_names.clone(), true, false)).cache();
+    let per_key = per_key.cache();
+    let name_columns: Vec<&str> = names.iter().map(|(name, _)| *name).collect();
+    let sold = per_key.clone().filter(col(SOLD)).drop(by_name(name_columns, true, false)).cache();
     let stock = levels(stock_by_date(inventory, s).cache(), s).cache();
     let universe = concat(
         [sold.clone().select(keys.clone()), stock.clone().select(keys.clone())],
@@ -324,11 +348,8 @@ pub fn table(orders: LazyFrame, inventory: LazyFrame, names: &[(&str, &str)], s:
     let mut frame = left(left(universe, sold, keys.clone()), stock, keys.clone());
     frame = left(frame, classes, vec![col(KEY)]);
     for (name, key) in names {
-        let first = if own_names.contains(name) {
-            per_key.clone().select([col(*key), col(*name)])
-        } else {
-            orders.clone().group_by([col(*key)]).agg([col(*name).drop_nulls().first().alias(*name)])
-        };
+        // Every row of a key has the same name (see `sums_per_key`).
+        let first = per_key.clone().select([col(*key), col(*name)]).unique_stable(Some(by_name([*key], true, false)), UniqueKeepStrategy::First);
         frame = left(frame, first, vec![col(*key)]);
     }
 
