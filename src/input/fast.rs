@@ -155,6 +155,38 @@ mod tests {
         }
     }
 
+    /// Every text of up to six characters from "-.0129", at scales 0 to 3, against
+    /// rust_decimal's reading of the same text and the shape rule written out plainly.
+    #[test]
+    fn plain_amounts_agree_with_rust_decimal_on_every_short_text() {
+        use rust_decimal::Decimal;
+        use std::str::FromStr;
+        let expected = |s: &str, scale: usize| -> Option<i128> {
+            let body = s.strip_prefix('-').unwrap_or(s);
+            let (whole, decimals) = body.split_once('.').map_or((body, None), |(w, d)| (w, Some(d)));
+            let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+            let shaped = digits(whole) && decimals.is_none_or(|d| digits(d) && d.len() <= scale);
+            shaped.then(|| {
+                let mut value = Decimal::from_str(s).unwrap();
+                value.rescale(scale as u32);
+                value.mantissa()
+            })
+        };
+        let alphabet = ['-', '.', '0', '1', '2', '9'];
+        let mut level = vec![String::new()];
+        let mut texts = level.clone();
+        for _ in 0..6 {
+            level = level.iter().flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}"))).collect();
+            texts.extend(level.iter().cloned());
+        }
+        assert_eq!(texts.len(), (0..=6).map(|n| 6usize.pow(n)).sum::<usize>());
+        for text in &texts {
+            for scale in 0..=3 {
+                assert_eq!(plain_amount(text, scale), expected(text, scale), "{text:?} at scale {scale}");
+            }
+        }
+    }
+
     #[test]
     fn iso_dates_are_days_since_1970_and_only_real_days() {
         use chrono::Datelike;
