@@ -202,6 +202,28 @@ fn padded_text_is_judged_by_the_result_where_the_result_shows_it() {
     assert_eq!(column(&table, "sales"), ["21.00"]);
 }
 
+/// In the fast pass polars' CSV reader parses quantities itself; one it cannot parse
+/// ("1,000") stops that pass, and the thorough one reads it. Sums by hand: P1 2 + 1000,
+/// P2 3 (written " 3", which polars' reader reads as 3 too).
+#[test]
+fn a_quantity_the_csv_reader_cannot_parse_is_read_thoroughly() {
+    let text = "order_date,product_id,amount,quantity\n\
+                2024-01-01,P1,10.00,2\n\
+                2024-01-02,P1,5.00,\"1,000\"\n\
+                2024-01-03,P2,1.00, 3\n";
+    let dir = tempdir();
+    let file = write(dir.path(), "quantities.csv", text.as_bytes());
+    let (table, read) = traced(&["products", file.to_str().unwrap(), "-q", "--format", "csv"]);
+    assert_eq!(read, Read::Thorough);
+    assert_eq!(column(&table, "product_id"), ["P1", "P2"]);
+    assert_eq!(column(&table, "quantity"), ["1002.000000", "3.000000"]);
+    let clean = text.replace("\"1,000\"", "1000");
+    let file = write(dir.path(), "clean.csv", clean.as_bytes());
+    let (streamed, read) = traced(&["products", file.to_str().unwrap(), "-q", "--format", "csv"]);
+    assert_eq!(read, Read::Fast);
+    assert_eq!(streamed, table);
+}
+
 #[test]
 fn long_lines_at_the_start_still_stream() {
     // 60 lines of 2 KB: the 50 lines the delimiter sniffer reads are past the first 64 KiB.

@@ -16,7 +16,7 @@ use polars::prelude::*;
 use crate::cli::InputFormat;
 use super::fast;
 use super::parse::{self, Pass, TextCheck};
-use super::roles::Role;
+use super::roles::{Kind, Role};
 use super::source::{self, Location, Source};
 use super::{resolve_columns, InputOptions, Request};
 
@@ -65,7 +65,7 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass, text_check: TextChec
     let wanted = req.wanted_roles();
     let mut files = Vec::new();
     for location in &locations {
-        let (lazy, found) = scan_one(location, opts, req, &wanted)?;
+        let (lazy, found) = scan_one(location, opts, req, &wanted, pass)?;
         files.push((lazy, found));
     }
     // A role found in some files only is null in the others, as in the thorough load.
@@ -102,21 +102,30 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass, text_check: TextChec
 }
 
 /// One file as a lazy frame of raw columns named by role, and the roles it has.
-fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[Role]) -> Option<(LazyFrame, Vec<&'static str>)> {
-    let (source, lazy) = match source::format_of(location, opts.read.format) {
+fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[Role], pass: Pass) -> Option<(LazyFrame, Vec<&'static str>)> {
+    let (source, found, lazy) = match source::format_of(location, opts.read.format) {
         InputFormat::Parquet => {
             let path = location.path().ok()?;
             let source = Source::open(location, &opts.read).ok()?;
+            let found = resolve_columns(&source, opts, req, wanted).ok()?;
             let lazy = LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().to_string()), ScanArgsParquet::default()).ok()?;
-            (source, lazy)
+            (source, found, lazy)
         }
         _ => {
             let (source, path) = Source::open_head(location, &opts.read)?;
-            let lazy = scan_csv(&source, &path)?;
-            (source, lazy)
+            let found = resolve_columns(&source, opts, req, wanted).ok()?;
+            // The fast pass lets polars' CSV reader parse numbers (quantity) as it splits
+            // the line instead of keeping their text: one string column fewer. A field it
+            // cannot parse fails the query, and the thorough pass, which reads text and
+            // explains, takes over, as for a value the fast pass flags.
+            let numbers: Vec<&str> = match pass {
+                Pass::Fast => found.iter().filter(|(role, _)| role.kind == Kind::Number).map(|(_, header)| header.as_str()).collect(),
+                Pass::Thorough => vec![],
+            };
+            let lazy = scan_csv(&source, &path, &numbers)?;
+            (source, found, lazy)
         }
     };
-    let found = resolve_columns(&source, opts, req, wanted).ok()?;
     let mut raw: Vec<Expr> = found.iter().map(|(role, header)| col(header.as_str()).alias(role.name)).collect();
     if source.csv().is_some() {
         let extra = EXTRA.map(|e| col(e).str().contains(lit(r"\S"), true).fill_null(lit(false)));
@@ -131,12 +140,14 @@ fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[R
 /// but a later one is not is the one case this does not see.
 const EXTRA: [&str; 2] = ["__extra_1", "__extra_2"];
 
-/// Every column as text, named by kam's (trimmed) headers, and the `EXTRA` columns.
-fn scan_csv(source: &Source, path: &std::path::Path) -> Option<LazyFrame> {
+/// Every column as text, named by kam's (trimmed) headers, and the `EXTRA` columns;
+/// the columns headed `numbers` as Float64.
+fn scan_csv(source: &Source, path: &std::path::Path, numbers: &[&str]) -> Option<LazyFrame> {
     let csv = source.csv()?;
     let mut schema = Schema::with_capacity(source.headers.len() + EXTRA.len());
     for header in source.headers.iter().map(String::as_str).chain(EXTRA) {
-        if schema.insert(header.into(), DataType::String).is_some() {
+        let dtype = if numbers.contains(&header) { DataType::Float64 } else { DataType::String };
+        if schema.insert(header.into(), dtype).is_some() {
             return None; // duplicate header
         }
     }
@@ -156,7 +167,8 @@ fn scan_csv(source: &Source, path: &std::path::Path) -> Option<LazyFrame> {
 /// left text to `TextCheck::InResult`, no text in the result needs trimming; else why not.
 /// `plan` must read every row of the frame, as kam's aggregations do.
 pub fn collect_checked(plan: LazyFrame, check: &RowCheck, text_check: TextCheck) -> Result<DataFrame, String> {
-    let frame = plan.collect_with_engine(Engine::Streaming).map_err(|e| e.to_string())?.unwrap_single();
+    // polars' own message (a field the fast pass's CSV reader could not parse) for the trace: its first line.
+    let frame = plan.collect_with_engine(Engine::Streaming).map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?.unwrap_single();
     match (check.rows.load(Ordering::Relaxed), check.bad.load(Ordering::Relaxed)) {
         (rows, 0) if rows > 0 => {}
         (rows, bad) => return Err(format!("{rows} rows, {bad} not read cleanly")),
