@@ -156,17 +156,18 @@ fn files_with_and_without_an_optional_column_are_streamed_together() {
     assert_eq!(column(&run.stdout, "customer_id"), column(&whole, "customer_id"));
 }
 
-/// `kam abc` and `kam products` (without a period) check identifiers and names for
-/// surrounding space on their result, not on every line: a padded value that decides
-/// nothing leaves the fast read alone, one that does sends kam to the thorough read.
-/// Expected tables worked out by hand from the rows below.
+/// `kam abc` and `kam products` check identifiers and names for surrounding space on
+/// their result (products: its sums per key, which keep keys with lines outside the
+/// period), not on every line: a padded value that decides nothing leaves the fast
+/// read alone, one that does sends kam to the thorough read. Expected tables worked
+/// out by hand from the rows below.
 #[test]
 fn padded_text_is_judged_by_the_result_where_the_result_shows_it() {
     let text = "order_date,customer_id,customer_name,product_id,product_name,amount\n\
                 2023-06-01, C1,Old,P9 ,Alpha,5.00\n\
                 2024-03-01,C1,Acme,P9,Beta,10.00\n\
                 2024-03-01,C2,Bravo,P8,Gamma,20.00\n\
-                2024-03-02,C2, Bravo ,P8,Gamma,1.00\n";
+                2024-03-02,C2, Bravo ,P8, Gamma ,1.00\n";
     let dir = tempdir();
     let file = write(dir.path(), "padded.csv", text.as_bytes());
     let file = file.to_str().unwrap();
@@ -184,7 +185,7 @@ fn padded_text_is_judged_by_the_result_where_the_result_shows_it() {
     assert_eq!(column(&table, "customer_name"), ["Bravo", "Old"]);
     assert_eq!(column(&table, "sales"), ["21.00", "15.00"]);
 
-    // products from 2024: "P9 " (2023) has no row of its own, but its name Alpha is P9's first.
+    // products from 2024: "P9 " (2023) has no row in the table, but its name Alpha is P9's first.
     let (table, read) = traced(&["products", file, "--from", "2024-01-01", "-q", "--format", "csv"]);
     assert_eq!(read, Read::Thorough);
     let p9 = row(&table, "P9");
@@ -193,13 +194,17 @@ fn padded_text_is_judged_by_the_result_where_the_result_shows_it() {
     assert_eq!(read, Read::Thorough);
     let p9 = row(&table, "P9");
     assert!(p9.contains(&"Alpha".to_string()) && p9.contains(&"15.00".to_string()), "{p9:?}");
-    // P8's padded name comes second: without a period, products keeps the fast read.
+    // P8's padded name comes second: products keeps the fast read, with a period or not.
     let p8_only: String = text.lines().filter(|l| !l.contains("P9")).map(|l| format!("{l}\n")).collect();
     let file = write(dir.path(), "p8.csv", p8_only.as_bytes());
     let (table, read) = traced(&["products", file.to_str().unwrap(), "-q", "--format", "csv"]);
     assert_eq!(read, Read::Fast);
     assert_eq!(column(&table, "product_name"), ["Gamma"]);
     assert_eq!(column(&table, "sales"), ["21.00"]);
+    let (table, read) = traced(&["products", file.to_str().unwrap(), "--from", "2024-03-02", "-q", "--format", "csv"]);
+    assert_eq!(read, Read::Fast);
+    assert_eq!(column(&table, "product_name"), ["Gamma"]);
+    assert_eq!(column(&table, "sales"), ["1.00"]);
 }
 
 /// In the fast pass polars' CSV reader parses quantities itself; one it cannot parse

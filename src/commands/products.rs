@@ -144,15 +144,17 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
     // known before the computation: when not given, a first pass over the order dates
     // finds them. The order lines stream from the files into sums per key, and the table
     // is built from those in memory; without inventory, the first and last order dates
-    // (reported only) come out of the same query.
+    // (reported only) come out of the same query. The sums have a row for every key with
+    // any line, in the period or not, with its names: text is checked on them
+    // (`input::query_grouped`).
     let result = match (period.from, period.to, &inventory) {
         (Some(from), Some(to), _) => {
             (settings.from, settings.to) = (from, to);
-            finish(input::query(&opts, &request, |orders| sums(orders, &settings, None))?, &settings)?
+            finish(input::query_grouped(&opts, &request, |orders| sums(orders, &settings, None))?, &settings)?
         }
         (from, to, None) => {
             (settings.from, settings.to) = (from.unwrap_or(NaiveDate::MIN), to.unwrap_or(NaiveDate::MAX));
-            let per_key = query_table(&opts, &request, &period, |orders| {
+            let per_key = input::query_grouped(&opts, &request, |orders| {
                 let range = products::sold_range(orders.clone(), &settings);
                 sums(orders, &settings, Some(range))
             })?;
@@ -167,7 +169,7 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
             let dates = Request { table: "orders", roles: roles::ORDERS, required: vec!["order_date"], optional: vec![], extra: vec![] };
             let range = input::query(&opts, &dates, |orders| Ok(date_range(orders, &period)))?;
             (settings.from, settings.to) = resolve_from_range(&range, &period)?;
-            finish(query_table(&opts, &request, &period, |orders| sums(orders, &settings, None))?, &settings)?
+            finish(input::query_grouped(&opts, &request, |orders| sums(orders, &settings, None))?, &settings)?
         }
     };
     let has_cost = plan.borrow().as_ref().is_none_or(|p| p.has_cost);
@@ -182,23 +184,6 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         print_notes(&result, &settings, inventory.is_some())?;
     }
     Ok(Some(result))
-}
-
-/// `input::query` for the product table. Without a period every key with an order line
-/// is a row of the table, so text can be checked on the table (`input::query_grouped`).
-/// With one, a key whose lines all fall outside it has no row, yet its lines' names
-/// count for the key's first name, so text is checked on every line.
-fn query_table(
-    opts: &InputOptions,
-    request: &Request,
-    period: &Period,
-    query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>,
-) -> anyhow::Result<DataFrame> {
-    if period.is_bounded() {
-        input::query(opts, request, query)
-    } else {
-        input::query_grouped(opts, request, query)
-    }
 }
 
 /// The period in a message: its ends, or the words the user gave when the data has none.
