@@ -20,7 +20,7 @@ fn report_args(out: &Path, orders: &str) -> Vec<String> {
 }
 
 fn report(out: &Path, orders: &str) -> Run {
-    kam(&report_args(out, orders).iter().map(String::as_str).collect::<Vec<_>>())
+    kam(&report_args(out, orders))
 }
 
 /// Every file of a directory with its bytes.
@@ -152,7 +152,7 @@ fn report_reads_its_orders_from_stdin_like_from_a_file() {
     let out = dir.path().join("r");
     let args = report_args(&out, "-");
     let orders = std::fs::read(sample("orders.csv")).unwrap();
-    let run = kam_stdin_env(&args.iter().map(String::as_str).collect::<Vec<_>>(), &orders, &[("TMPDIR", tmp.to_str().unwrap())]);
+    let run = kam_stdin_env(&args, &orders, &[("TMPDIR", tmp.to_str().unwrap())]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let (piped, expected) = (files(&out), files(&from_file));
     assert_eq!(piped.keys().collect::<Vec<_>>(), expected.keys().collect::<Vec<_>>());

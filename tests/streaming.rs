@@ -256,7 +256,7 @@ fn products_with_inventory_stream_twice_and_match_the_whole_read() {
         ["products", orders, "--inventory", &inventory, "-q", "--format", "csv"].map(String::from).to_vec()
     };
     let streamed_args = args(&sample("orders.csv"));
-    let run = kam_env(&streamed_args.iter().map(String::as_str).collect::<Vec<_>>(), &TRACE);
+    let run = kam_env(&streamed_args, &TRACE);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr.matches("orders streamed, Fast pass").count(), 2, "{}", run.stderr);
     assert!(!run.stderr.contains("orders loaded"), "{}", run.stderr);
@@ -265,7 +265,7 @@ fn products_with_inventory_stream_twice_and_match_the_whole_read() {
     let gbk = write(dir.path(), "gbk.csv", &encoding_rs::GBK.encode(&sample_orders()).0);
     let mut whole_args = args(gbk.to_str().unwrap());
     whole_args.extend(["--encoding".into(), "gbk".into()]);
-    let whole = kam_env(&whole_args.iter().map(String::as_str).collect::<Vec<_>>(), &TRACE);
+    let whole = kam_env(&whole_args, &TRACE);
     assert!(whole.stderr.contains("orders loaded"), "{}", whole.stderr);
     assert_eq!(run.stdout, whole.stdout);
     assert!(column(&run.stdout, "closing_qty").iter().any(|q| !q.is_empty()), "inventory levels are filled");

@@ -1,6 +1,7 @@
 //! Helpers for tests that run the built `kam` binary.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -30,7 +31,7 @@ fn finish(out: Output) -> Run {
 }
 
 /// Run kam with arguments, no stdin, in `dir` (or the crate root).
-pub fn kam_in(dir: Option<&Path>, args: &[&str]) -> Run {
+pub fn kam_in(dir: Option<&Path>, args: &[impl AsRef<OsStr>]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kam"));
     cmd.args(args).stdin(Stdio::null());
     if let Some(d) = dir {
@@ -39,24 +40,24 @@ pub fn kam_in(dir: Option<&Path>, args: &[&str]) -> Run {
     finish(cmd.output().expect("run kam"))
 }
 
-pub fn kam(args: &[&str]) -> Run {
+pub fn kam(args: &[impl AsRef<OsStr>]) -> Run {
     kam_in(None, args)
 }
 
 /// Run kam with arguments and extra environment variables.
-pub fn kam_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+pub fn kam_env(args: &[impl AsRef<OsStr>], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kam"));
     cmd.args(args).stdin(Stdio::null()).envs(env.iter().copied());
     finish(cmd.output().expect("run kam"))
 }
 
 /// Run kam with bytes on stdin.
-pub fn kam_stdin(args: &[&str], input: &[u8]) -> Run {
+pub fn kam_stdin(args: &[impl AsRef<OsStr>], input: &[u8]) -> Run {
     kam_stdin_env(args, input, &[])
 }
 
 /// Run kam with bytes on stdin and extra environment variables.
-pub fn kam_stdin_env(args: &[&str], input: &[u8], env: &[(&str, &str)]) -> Run {
+pub fn kam_stdin_env(args: &[impl AsRef<OsStr>], input: &[u8], env: &[(&str, &str)]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kam"))
         .args(args)
         .envs(env.iter().copied())
