@@ -63,7 +63,7 @@ pub struct InputArgs {
     /// Input files: paths, globs ('data/*.csv') or '-' for stdin
     #[arg(value_name = "FILE", required = true)]
     pub inputs: Vec<String>,
-    /// Input format when the extension does not tell (stdin defaults to csv)
+    /// Input format when the extension does not tell (else read from the content: Parquet, NDJSON, or csv)
     #[arg(long, value_enum)]
     pub input_format: Option<InputFormat>,
     /// CSV field delimiter (default: detected from the header line)

@@ -76,6 +76,21 @@ fn piped_output_chains_into_another_abc() {
     assert_eq!(column(&second.stdout, "sales"), ["870.00", "160.00", "45.00"]);
 }
 
+/// Parquet and NDJSON on stdin are recognised by their content: no --input-format.
+#[test]
+fn piped_parquet_and_ndjson_need_no_input_format() {
+    for format in ["parquet", "ndjson"] {
+        let first = kam(&["abc", &data("abc_hand.csv"), "--format", format, "-q"]);
+        assert_eq!(first.code, 0, "{format}: {}", first.stderr);
+        let second = kam_stdin(&["abc", "-", "--by", "class", "--format", "csv", "-q"], &first.raw_stdout);
+        assert_eq!(second.code, 0, "{format}: {}", second.stderr);
+        assert_eq!(column(&second.stdout, "sales"), ["870.00", "160.00", "45.00"], "{format}");
+    }
+    // Parquet's magic bytes with the rest cut off: the Parquet reader says what is wrong.
+    let cut = kam_stdin(&["abc", "-", "-q"], b"PAR1\x15\x04");
+    assert_bad_input(&cut, &["<stdin>", "Parquet"]);
+}
+
 #[test]
 fn every_output_format_carries_the_same_money() {
     let dir = tempdir();

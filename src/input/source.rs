@@ -115,19 +115,38 @@ pub fn expand(inputs: &[String]) -> anyhow::Result<Vec<Location>> {
     Ok(out)
 }
 
-/// The format of a location: explicit option, else the file extension, else CSV.
+/// The format of a location: explicit option, else the file extension, else what the
+/// content starts with (so `kam abc x --format parquet | kam abc -` needs no option),
+/// else CSV.
 pub fn format_of(location: &Location, explicit: Option<InputFormat>) -> InputFormat {
     if let Some(f) = explicit {
         return f;
     }
-    let Location::File(path) = location else { return InputFormat::Csv };
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "parquet" | "pq" => InputFormat::Parquet,
-        "ndjson" | "jsonl" | "json" => InputFormat::Ndjson,
-        "tsv" | "tab" => InputFormat::Tsv,
-        _ => InputFormat::Csv,
+    if let Location::File(path) = location {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "parquet" | "pq" => return InputFormat::Parquet,
+            "ndjson" | "jsonl" | "json" => return InputFormat::Ndjson,
+            "tsv" | "tab" => return InputFormat::Tsv,
+            _ => {}
+        }
     }
+    location.path().ok().and_then(|path| format_from_content(&path)).unwrap_or(InputFormat::Csv)
+}
+
+/// Parquet when the file starts with Parquet's magic bytes (a truncated one is then
+/// reported by the Parquet reader), NDJSON when its first character (after a BOM and
+/// white space) is '{'; None for anything else.
+fn format_from_content(path: &Path) -> Option<InputFormat> {
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let head = &head[..n];
+    if head.starts_with(b"PAR1") {
+        return Some(InputFormat::Parquet);
+    }
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first = text.iter().find(|b| !b.is_ascii_whitespace())?;
+    (*first == b'{').then_some(InputFormat::Ndjson)
 }
 
 /// What is known about a CSV source once it is decoded.
