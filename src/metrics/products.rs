@@ -291,11 +291,6 @@ pub fn table(orders: LazyFrame, inventory: LazyFrame, names: &[(&str, &str)], s:
     table_of_sums(sums_per_key(orders, names, s), inventory, names, s)
 }
 
-/// Names keyed by exactly the table's keys, which come out of the same group-by as the sums.
-fn own_names<'a>(names: &[(&'a str, &str)], s: &Settings) -> Vec<&'a str> {
-    names.iter().filter(|(_, key)| s.keys == [*key]).map(|(name, _)| *name).collect()
-}
-
 /// The part of the product table that reads the order lines: their sums per key (see
 /// [`sold`]) and each of `names` beside them. A name keyed by another column (the
 /// customer's in a customer × product table) is the first of all the lines of its key.
@@ -303,10 +298,13 @@ fn own_names<'a>(names: &[(&'a str, &str)], s: &Settings) -> Vec<&'a str> {
 /// stream this part from the files and build the rest in memory: one streaming group-by
 /// instead of the sixteen of the whole table, each of which holds its own hash tables.
 pub fn sums_per_key(orders: LazyFrame, names: &[(&str, &str)], s: &Settings) -> LazyFrame {
-    let mut per_key = sold(orders.clone(), s, &own_names(names, s));
-    for (name, key) in names.iter().filter(|(_, key)| s.keys != [*key]) {
-        let first = orders.clone().group_by([col(*key)]).agg([col(*name).drop_nulls().first().alias(*name)]);
-        per_key = per_key.join(first, [col(*key)], [col(*key)], JoinArgs::new(JoinType::Left));
+    // Names keyed by exactly the table's keys come out of the same group-by as the sums.
+    let (own, by_other_key): (Vec<_>, Vec<_>) = names.iter().partition(|(_, key)| s.keys == [*key]);
+    let own: Vec<&str> = own.iter().map(|(name, _)| *name).collect();
+    let mut per_key = sold(orders.clone(), s, &own);
+    for (name, key) in by_other_key {
+        let first = orders.clone().group_by([col(key)]).agg([col(name).drop_nulls().first().alias(name)]);
+        per_key = per_key.join(first, [col(key)], [col(key)], JoinArgs::new(JoinType::Left));
     }
     per_key
 }
