@@ -128,6 +128,7 @@ pub fn format_of(location: &Location, explicit: Option<InputFormat>) -> InputFor
             "parquet" | "pq" => return InputFormat::Parquet,
             "ndjson" | "jsonl" | "json" => return InputFormat::Ndjson,
             "tsv" | "tab" => return InputFormat::Tsv,
+            "csv" => return InputFormat::Csv,
             _ => {}
         }
     }
