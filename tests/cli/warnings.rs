@@ -1,8 +1,7 @@
 //! Early warnings end to end (SPEC §5): receivables aging, credit limits, churn,
 //! sales progress and `kam alerts`, on files whose results were worked out by hand.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 // tests/data/warn_receivables.csv as of 2024-06-30 (days past due = 2024-06-30 - due_date):
 //   R1 I1   1000.00 - 400.00 paid 04-15            = 600.00  due 03-31, 91 days -> over_90

@@ -3,7 +3,7 @@
 //! temporary file itself (`.kam-*.part`, or `.NAME.PID.tmp` for `kam generate`'s CSV
 //! files), which is harmless: no command reads it, and the next run writes a new one.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -1,7 +1,7 @@
 //! The reliability corpus: every case of tests/corpus/manifest.toml through the built binary.
 //! Files too big or too binary to commit (10 MB lines, Parquet) are written at test time.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! Bad input: exit code 2 and a message naming the file, the row and the column.
 //! Failed runs never damage an existing output file.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn bad_date_on_row_57() {

@@ -1,8 +1,7 @@
 //! `kam clv` end to end: a hand-computed summary, a fit on generated data,
 //! fits that cannot be made, the margin rule and the calibration check.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

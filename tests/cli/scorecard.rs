@@ -34,8 +34,7 @@
 //!   P1 70 days late on average > 30 -> pays late
 //!   K1 none.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 struct Row {
     fields: Vec<String>,

@@ -1,7 +1,6 @@
 //! `kam products` end to end on files whose figures were worked out by hand.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 // tests/data/products_orders.csv, period 2024-01-01 .. 2024-03-31 (31 + 29 + 31 = 91 days):
 //   P1 Widget: 1000.00 (10 units, cost 600.00) + 500.00 (5, 300.00)   -> sales 1500.00, qty 15, cost 900.00

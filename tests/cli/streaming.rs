@@ -3,8 +3,7 @@
 //! lies far past the start of the file that the scan looks at. `KAM_TRACE_READ=1`
 //! makes kam say which way it read each table.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const TRACE: [(&str, &str); 1] = [("KAM_TRACE_READ", "1")];
 

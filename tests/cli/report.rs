@@ -1,7 +1,6 @@
 //! `kam report` end to end on the committed sample-data/ for 2024-12.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

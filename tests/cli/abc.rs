@@ -1,7 +1,6 @@
 //! `kam abc` end to end on files whose split was worked out by hand.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 // tests/data/abc_hand.csv, by hand (net sales per customer):
 //   A1 300 + 200 = 500.00     B1 250.00     B2 120 + 10.10 - 10.10 = 120.00 (a return)

@@ -1,0 +1,16 @@
+//! kam's end-to-end tests: one binary (linking polars once), one module per command
+//! or concern. Shared helpers that run the built binary are in `common`.
+
+mod common;
+
+mod abc;
+mod clv;
+mod corpus;
+mod crash_safety;
+mod errors;
+mod products;
+mod properties;
+mod report;
+mod scorecard;
+mod streaming;
+mod warnings;
