@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""`make test-sql`: kam's SQL on real engines against kam's own output.
+
+For each data set (the committed sample data, the boundary cases in tests/sql/data,
+a generated file of 1 M order lines) and each case (abc, products, clv-summary,
+receivables with their options), kam computes the table itself, `kam sql` renders
+the statement, and each engine runs it:
+
+- DuckDB (Python package): the duckdb rendering, reading the CSV file itself;
+- Spark in local mode (pyspark, a JRE): the spark rendering, reading a table
+  registered from the same file with warehouse types (DECIMAL(18, 2) money, DATE).
+
+Money must be equal to the cent, classes, keys, counts and ranks exactly, ratios
+and weeks (doubles) to 1e-9 relative. The engines are installed by this script into
+bench-data/sql-venv (git-ignored), as the bench does; Spark needs `java` (Debian's
+default-jre-headless; .ci/run installs it where missing).
+
+Environment: SQL_ENGINES (default "duckdb spark"), SQL_LINES (default 1000000; 0
+leaves the generated file out), KAM (default target/debug/kam).
+Ends with a line "N passed, M failed"; exits 1 on any failure.
+"""
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA = ROOT / "bench-data"
+VENV = DATA / "sql-venv"
+PY = VENV / "bin" / "python"
+PACKAGES = ["duckdb==2.0.0", "pyspark==4.0.1"]
+KAM = Path(os.environ.get("KAM", ROOT / "target" / "debug" / "kam"))
+ENGINES = os.environ.get("SQL_ENGINES", "duckdb spark").split()
+LINES = int(os.environ.get("SQL_LINES", "1000000"))
+
+# The columns compared per metric: money (Decimal, equal to the cent and of the same
+# scale), floats (to 1e-9 relative), the rest exactly. Bucket columns are money too.
+COMPARED = {
+    "abc": ["rank", "KEY", "sales", "cum_sales", "share", "cum_share", "class"],
+    "products": ["product_id", "sales", "quantity", "cost", "gross_profit", "gross_margin_rate", "share", "cum_share", "class"],
+    "clv-summary": ["customer_id", "x", "t_x", "T", "m"],
+    "receivables": ["customer_id", "BUCKETS", "open_total", "open_invoices", "max_days_past_due", "credit_sales", "dso"],
+}
+MONEY_HEADERS = {"amount", "cost", "paid_amount", "open_amount", "credit_limit"}
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+def setup():
+    if not PY.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    # duckdb also reads kam's Parquet output, so it is installed for either engine.
+    wanted = [p for p in PACKAGES if p.startswith("duckdb") or "spark" in ENGINES]
+    missing = [spec for spec in wanted
+               if subprocess.run([str(PY), "-c", f"import {spec.split('==')[0]}"], capture_output=True).returncode]
+    if missing:
+        log("installing", *missing, "into", VENV)
+        subprocess.run([str(PY), "-m", "pip", "install", "-q", *missing], check=True)
+
+
+def kam(*args):
+    """kam's stdout; an error names the command and its stderr."""
+    run = subprocess.run([str(KAM), *map(str, args)], capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"kam {' '.join(map(str, args))} exited {run.returncode}: {run.stderr}")
+    return run.stdout
+
+
+def generated():
+    directory = DATA / f"sql-orders-{LINES}"
+    if not (directory / "orders.csv").exists():
+        log(f"generating {LINES} order lines in {directory}")
+        kam("generate", "--orders", LINES, "--seed", "1", "--out", directory, "-q")
+    return directory
+
+
+def cases(directory, label, hand=False):
+    """(name, metric, kam command, kam sql options, file) per case."""
+    orders = directory / "orders.csv"
+    out = []
+    if hand:
+        for f in sorted(directory.glob("*.csv")):
+            out.append((f"abc {f.name}", "abc", ["abc", f], [], f))
+            out.append((f"abc {f.name} --by product", "abc", ["abc", f, "--by", "product"], ["--by", "product"], f))
+        return [(f"{label}: {n}", *rest) for n, *rest in out]
+    out += [
+        ("abc", "abc", ["abc", orders], [], orders),
+        ("abc --by product --thresholds 0.5,0.3", "abc",
+         ["abc", orders, "--by", "product", "--thresholds", "0.5,0.3"], ["--by", "product", "--thresholds", "0.5,0.3"], orders),
+        ("abc --by region --from 2024-01-01 --to 2024-06-30", "abc",
+         ["abc", orders, "--by", "region", "--from", "2024-01-01", "--to", "2024-06-30"],
+         ["--by", "region", "--from", "2024-01-01", "--to", "2024-06-30"], orders),
+        ("products", "products", ["products", orders], [], orders),
+        ("products --from 2024-07-01 --to 2024-12-31", "products",
+         ["products", orders, "--from", "2024-07-01", "--to", "2024-12-31"], ["--from", "2024-07-01", "--to", "2024-12-31"], orders),
+        ("clv-summary --as-of 2024-09-30", "clv-summary",
+         ["clv", orders, "--as-of", "2024-09-30", "--margin", "0.3"], ["--as-of", "2024-09-30"], orders),
+        ("clv-summary (as of the last order)", "clv-summary", ["clv", orders, "--margin", "0.3"], [], orders),
+    ]
+    receivables = directory / "receivables.csv"
+    if receivables.exists():
+        out.append(("receivables --as-of 2024-06-30", "receivables",
+                    ["receivables", receivables, "--as-of", "2024-06-30"], ["--as-of", "2024-06-30"], receivables))
+        out.append(("receivables --as-of 2024-12-31 --buckets 15,45 --from 2024-10-01", "receivables",
+                    ["receivables", receivables, "--as-of", "2024-12-31", "--buckets", "15,45", "--from", "2024-10-01"],
+                    ["--as-of", "2024-12-31", "--buckets", "15,45", "--from", "2024-10-01"], receivables))
+    return [(f"{label}: {n}", *rest) for n, *rest in out]
+
+
+def kam_rows(command, tmp):
+    """kam's own table, read back from its Parquet output (exact decimals, full doubles)."""
+    import duckdb
+    out = tmp / "kam.parquet"
+    kam(*command, "-q", "-o", out)
+    cur = duckdb.connect().execute(f"SELECT * FROM read_parquet('{out}')")
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def equal(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return isinstance(a, Decimal) and isinstance(b, Decimal) and a == b and a.as_tuple().exponent == b.as_tuple().exponent
+    if isinstance(a, float) or isinstance(b, float):
+        a, b = float(a), float(b)
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    if isinstance(a, int) or isinstance(b, int):
+        return int(a) == int(b)
+    return str(a) == str(b)
+
+
+def compare(metric, expected, got):
+    """None when equal, else the first difference."""
+    if len(expected) != len(got):
+        return f"{len(expected)} rows from kam, {len(got)} from the engine"
+    if not expected:
+        return None
+    names = list(expected[0].keys())
+    columns = []
+    for c in COMPARED[metric]:
+        if c == "KEY":
+            columns.append(names[1])
+        elif c == "BUCKETS":
+            columns += names[1:names.index("open_total")]  # kam's bucket columns come first
+        else:
+            columns.append(c)
+    for i, (e, g) in enumerate(zip(expected, got)):
+        for c in columns:
+            if c not in g:
+                return f"the engine's result has no column {c} (columns: {', '.join(g)})"
+            if not equal(e[c], g[c]):
+                return f"row {i + 1}, {c}: kam {e[c]!r}, engine {g[c]!r}"
+    return None
+
+
+SPARK = {}
+
+
+def spark_session():
+    if "session" not in SPARK:
+        from pyspark.sql import SparkSession
+        started = time.time()
+        SPARK["session"] = (SparkSession.builder.master("local[2]").appName("kam-sql-parity")
+                            .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false")
+                            .config("spark.ui.showConsoleProgress", "false")
+                            .config("spark.driver.memory", "2g").getOrCreate())
+        SPARK["session"].sparkContext.setLogLevel("ERROR")
+        log(f"Spark {SPARK['session'].version} started in local mode in {time.time() - started:.1f} s")
+    return SPARK["session"]
+
+
+def spark_table(data_file):
+    """Register the file as the view `orders`, typed as a warehouse would type it."""
+    from pyspark.sql.types import StructType, StructField, StringType, DecimalType, DateType, DoubleType
+    spark = spark_session()
+    if SPARK.get("view") != data_file:
+        header = data_file.open(encoding="utf-8").readline().strip().split(",")
+
+        def kind(h):
+            if h in MONEY_HEADERS:
+                return DecimalType(18, 2)
+            if h.endswith("_date"):
+                return DateType()
+            if h == "quantity":
+                return DoubleType()
+            return StringType()
+
+        schema = StructType([StructField(h, kind(h), True) for h in header])
+        spark.read.csv(str(data_file), header=True, schema=schema, mode="FAILFAST").createOrReplaceTempView("orders")
+        SPARK["view"] = data_file
+    return spark
+
+
+def run_engine(engine, statement, data_file):
+    """The rows (dicts) and the seconds the engine took."""
+    started = time.time()
+    if engine == "duckdb":
+        import duckdb
+        cur = duckdb.connect().execute(statement)
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    else:
+        frame = spark_table(data_file).sql(statement)
+        names = frame.columns
+        rows = [tuple(r) for r in frame.collect()]
+    return [dict(zip(names, r)) for r in rows], time.time() - started
+
+
+def in_venv():
+    import tempfile
+    sets = [(ROOT / "sample-data", "sample-data", False), (ROOT / "tests" / "sql" / "data", "boundary cases", True)]
+    if LINES > 0:
+        sets.append((generated(), f"{LINES} lines", False))
+    passed, failed = 0, 0
+    started_all = time.time()
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        for directory, label, hand in sets:
+            for name, metric, command, options, data_file in cases(directory, label, hand):
+                started = time.time()
+                expected = kam_rows(command, tmp)
+                if metric == "clv-summary":
+                    expected.sort(key=lambda r: r["customer_id"])  # kam clv sorts by clv
+                kam_seconds = time.time() - started
+                for engine in ENGINES:
+                    dialect = ["--dialect", engine] + (["--table", "orders"] if engine == "spark" else [])
+                    try:
+                        statement = kam("sql", metric, data_file, *dialect, *options)
+                        got, seconds = run_engine(engine, statement, data_file)
+                        problem = compare(metric, expected, got)
+                    except Exception as e:  # an engine's error is a failed case, not the end of the run
+                        problem, seconds = f"{type(e).__name__}: {str(e)[:2000]}", 0.0
+                    if problem:
+                        failed += 1
+                        print(f"FAIL {engine}: {name}: {problem}", flush=True)
+                    else:
+                        passed += 1
+                        print(f"ok   {engine}: {name}: {len(expected)} rows equal ({engine} {seconds:.2f} s; kam {kam_seconds:.2f} s)", flush=True)
+    if "session" in SPARK:
+        SPARK["session"].stop()
+    print(f"all cases in {time.time() - started_all:.0f} s")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+def main():
+    if Path(sys.prefix).resolve() != VENV.resolve():
+        setup()
+        # Spark binds its driver to this machine only.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.execv(str(PY), [str(PY), __file__])
+    in_venv()
+
+
+if __name__ == "__main__":
+    main()
