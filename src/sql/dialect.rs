@@ -92,7 +92,9 @@ impl Dialect {
     /// such a row, so the SQL must not quietly give an answer for it. `context` is a
     /// column of the row, so PostgreSQL cannot fold the failure at planning time.
     pub fn fail(self, message: &str, context: &str, t: Type) -> String {
-        let text = quote_text(&format!("kam sql: {message}"));
+        // No quote or backslash in the message: Spark SQL escapes those with a backslash
+        // (where `''` joins two literals, dropping the quote), the others by doubling.
+        let text = quote_text(&format!("kam sql: {}", message.replace('\'', "\"").replace('\\', "/")));
         match self {
             Dialect::DuckDb => self.cast(&format!("error({text})"), t),
             Dialect::Spark => self.cast(&format!("raise_error({text})"), t),
@@ -100,7 +102,7 @@ impl Dialect {
             // No error function in plain SQL: a cast of the message itself fails, and
             // the message is what PostgreSQL shows ("invalid input syntax ...").
             Dialect::Postgres => {
-                let dynamic = format!("concat({text}, CAST({context} AS VARCHAR))");
+                let dynamic = format!("concat({text}, ': ', CAST({context} AS VARCHAR))");
                 match t {
                     Type::Text => format!("CAST(CAST({dynamic} AS INTEGER) AS VARCHAR)"),
                     _ => self.cast(&dynamic, t),

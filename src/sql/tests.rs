@@ -83,7 +83,7 @@ fn abc_parses_in_every_dialect() {
 fn postgres_orders_text_by_code_point_and_has_a_failing_cast_for_empty_values() {
     let sql = abc_sql(Dialect::Postgres);
     assert!(sql.contains("\"customer_id\" COLLATE \"C\""), "{sql}");
-    assert!(sql.contains("CAST(CAST(concat('kam sql: column ''客户编码'' (customer_id)"), "{sql}");
+    assert!(sql.contains("CAST(CAST(concat('kam sql: column \"客户编码\" (customer_id)"), "{sql}");
     assert!(sql.contains("DOUBLE PRECISION"), "{sql}");
     let spark = abc_sql(Dialect::Spark);
     assert!(spark.contains("raise_error('kam sql: "), "{spark}");
