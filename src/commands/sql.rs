@@ -69,20 +69,9 @@ pub(crate) fn statement(args: &SqlArgs) -> anyhow::Result<String> {
             "kam sql clv-summary: --from and --to do not apply: the summary reads the whole history up to --as-of, as kam clv does",
         ));
     }
-    let config = Config::load(args.config.as_deref())?;
-    let table = if args.metric == Receivables { "receivables" } else { "orders" };
-    let opts = InputOptions::new(&input_args(args), &config, table, true)?;
-    if opts.parse.date_format.is_some() {
-        return Err(bad_input(
-            "kam sql: a forced date format (date_format in kam.toml) cannot be honoured: the SQL reads dates as the engine's DATE type",
-        ));
-    }
+    let (opts, thresholds) = settings(args)?;
     let scale = opts.parse.money_scale;
     let period = Period::from_args(&args.period)?;
-    let thresholds = match args.thresholds.as_deref().or(config.abc.thresholds.as_deref()) {
-        Some(t) => Thresholds::parse(t)?,
-        None => Thresholds::default(),
-    };
     let input = Input::settle(args, &opts, d)?;
     let sql = match args.metric {
         Abc => {
@@ -128,8 +117,25 @@ pub(crate) fn statement(args: &SqlArgs) -> anyhow::Result<String> {
     Ok(sql)
 }
 
-/// The input options kam's readers would use for FILE: --col, --delimiter,
-/// --encoding, --money-scale and kam.toml, settled by `InputOptions::new`.
+/// The input options kam's readers would use for FILE (--col, --delimiter, --encoding,
+/// --money-scale and kam.toml, settled by `InputOptions::new`) and the thresholds.
+/// The one place that reads kam's settings, so it is the one to re-point when they move.
+fn settings(args: &SqlArgs) -> anyhow::Result<(InputOptions, Thresholds)> {
+    let config = Config::load(args.config.as_deref())?;
+    let table = if args.metric == SqlMetric::Receivables { "receivables" } else { "orders" };
+    let opts = InputOptions::new(&input_args(args), &config, table, true)?;
+    if opts.parse.date_format.is_some() {
+        return Err(bad_input(
+            "kam sql: a forced date format (date_format in kam.toml) cannot be honoured: the SQL reads dates as the engine's DATE type",
+        ));
+    }
+    let thresholds = match args.thresholds.as_deref().or(config.abc.thresholds.as_deref()) {
+        Some(t) => Thresholds::parse(t)?,
+        None => Thresholds::default(),
+    };
+    Ok((opts, thresholds))
+}
+
 fn input_args(args: &SqlArgs) -> InputArgs {
     InputArgs {
         inputs: args.file.iter().cloned().collect(),
