@@ -198,7 +198,7 @@ def spark_session():
                             .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false")
                             .config("spark.ui.showConsoleProgress", "false")
                             .config("spark.driver.memory", "2g").getOrCreate())
-        SPARK["session"].sparkContext.setLogLevel("ERROR")
+        SPARK["session"].sparkContext.setLogLevel("FATAL")  # the refusal cases raise on purpose
         log(f"Spark {SPARK['session'].version} started in local mode in {time.time() - started:.1f} s")
     return SPARK["session"]
 
