@@ -1,4 +1,4 @@
-//! `kam generate`: a synthetic, realistic ERP data set (see src/generate.rs),
+//! `kam generate`: a synthetic, realistic ERP data set (see src/generate/),
 //! as CSV or Parquet, plus optionally an ERP-style export with Chinese headers in GBK.
 
 use std::path::Path;
@@ -8,9 +8,9 @@ use polars::prelude::*;
 
 use crate::cli::{GenerateArgs, GenerateFormat};
 use crate::error::bad_input;
-use crate::generate::{generate_csv, GenerateOptions};
+use crate::generate::{generate_csv, write_erp_export, GenerateOptions};
 use crate::input::parse::money_type;
-use crate::output::{with_thousands, write_atomically};
+use crate::output::write_atomically;
 use crate::period::parse_date;
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
@@ -91,68 +91,4 @@ fn csv_to_parquet(csv: &Path, parquet: &Path) -> anyhow::Result<()> {
         w.write_all(&buf)?;
         Ok(())
     })
-}
-
-/// Orders as a Chinese ERP would export them: Chinese headers, 2024/3/5 dates,
-/// thousands separators in amounts, GBK-encoded. Shows off the column mapping.
-fn write_erp_export(orders: &Path, target: &Path) -> anyhow::Result<()> {
-    const HEADERS: [(&str, &str); 12] = [
-        ("order_id", "单据编号"),
-        ("order_date", "单据日期"),
-        ("customer_id", "客户编码"),
-        ("customer_name", "客户名称"),
-        ("product_id", "存货编码"),
-        ("product_name", "存货名称"),
-        ("region", "地区"),
-        ("channel", "渠道"),
-        ("salesperson", "业务员"),
-        ("quantity", "数量"),
-        ("amount", "无税金额"),
-        ("cost", "成本金额"),
-    ];
-    let mut reader = csv::Reader::from_path(orders)?;
-    let headers = reader.headers()?.clone();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let renamed: Vec<&str> = headers
-        .iter()
-        .map(|h| HEADERS.iter().find(|(en, _)| *en == h).map_or(h, |(_, zh)| *zh))
-        .collect();
-    writer.write_record(&renamed)?;
-    for record in reader.records() {
-        let record = record?;
-        let fields: Vec<String> = headers
-            .iter()
-            .zip(record.iter())
-            .map(|(h, v)| match h {
-                "order_date" => slash_date(v),
-                "amount" => with_thousands(v),
-                _ => v.to_string(),
-            })
-            .collect();
-        writer.write_record(&fields)?;
-    }
-    let text = String::from_utf8(writer.into_inner()?)?;
-    let (gbk, _, unmappable) = encoding_rs::GBK.encode(&text);
-    anyhow::ensure!(!unmappable, "the ERP export has characters GBK cannot hold");
-    write_atomically(target, |w| Ok(w.write_all(&gbk)?))
-}
-
-/// 2024-03-05 -> 2024/3/5
-fn slash_date(iso: &str) -> String {
-    let parts: Vec<&str> = iso.split('-').collect();
-    match parts.as_slice() {
-        [y, m, d] => format!("{y}/{}/{}", m.trim_start_matches('0'), d.trim_start_matches('0')),
-        _ => iso.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn erp_notations() {
-        assert_eq!(slash_date("2024-03-05"), "2024/3/5");
-        assert_eq!(slash_date("2024-12-31"), "2024/12/31");
-    }
 }

@@ -128,10 +128,14 @@ pub fn write_atomically(
     // file's permissions, or use the usual 0644 for a new one.
     let permissions = match std::fs::metadata(path) {
         Ok(m) => m.permissions(),
+        // Mode bits exist only on Unix; elsewhere the temporary file keeps its own permissions.
+        #[cfg(unix)]
         Err(_) => {
             use std::os::unix::fs::PermissionsExt;
             std::fs::Permissions::from_mode(0o644)
         }
+        #[cfg(not(unix))]
+        Err(_) => tmp.as_file().metadata()?.permissions(),
     };
     tmp.as_file().set_permissions(permissions)?;
     tmp.as_file().sync_all()?;

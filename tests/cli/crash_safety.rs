@@ -1,7 +1,7 @@
 //! Crash safety: a run killed with SIGKILL in the middle of writing leaves no partial
 //! target file and every earlier output intact. What may be left behind is the
-//! temporary file itself (`.kam-*.part`, or `.NAME.PID.tmp` for `kam generate`'s CSV
-//! files), which is harmless: no command reads it, and the next run writes a new one.
+//! temporary file itself (`.kam-*.part`), which is harmless: no command reads it, and
+//! the next run writes a new one.
 
 use crate::common;
 

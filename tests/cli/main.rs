@@ -8,6 +8,7 @@ mod clv;
 mod corpus;
 mod crash_safety;
 mod errors;
+mod layout;
 mod products;
 mod properties;
 mod report;
