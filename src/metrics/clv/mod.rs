@@ -1,11 +1,19 @@
 //! Customer lifetime value (SPEC §4): the per-customer purchase summary built
-//! with polars (`summary`), and the numerical core that fits BG/NBD and
-//! Gamma-Gamma to it (`bgnbd`, `gamma_gamma`, `optimize`, `special`).
+//! with polars (`summary`), and the numerical core that fits the purchase
+//! models (`bgnbd`, `mbgnbd`, `pareto_nbd`) and Gamma-Gamma (`gamma_gamma`) to
+//! it (`rfm`, `fitting`, `quasi_newton`, `optimize`, `special`).
 //! Formulas, validation and the `kam clv` command are described in docs/clv.md.
 
 pub mod bgnbd;
+mod conditional;
+pub mod fitting;
 pub mod gamma_gamma;
+pub mod mbgnbd;
 pub mod optimize;
+pub mod pareto_nbd;
+pub mod purchase;
+pub mod quasi_newton;
+pub mod rfm;
 pub mod special;
 pub mod summary;
 
