@@ -465,6 +465,17 @@ pub struct ClvArgs {
     /// Save the fitted parameters and log-likelihoods as JSON
     #[arg(long, value_name = "FILE")]
     pub params_out: Option<PathBuf>,
+    /// Purchase model: bgnbd (BG/NBD), pareto-nbd (Pareto/NBD) or mbg-nbd (MBG/NBD)
+    #[arg(long, value_enum, default_value_t = ClvModel::Bgnbd)]
+    pub model: ClvModel,
+}
+
+/// The purchase models of `kam clv --model`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClvModel {
+    Bgnbd,
+    ParetoNbd,
+    MbgNbd,
 }
 
 #[derive(Args, Debug)]

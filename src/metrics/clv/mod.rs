@@ -6,11 +6,15 @@
 
 pub mod bgnbd;
 mod conditional;
+pub mod diagnose;
 pub mod fitting;
 pub mod gamma_gamma;
 pub mod mbgnbd;
+pub mod model_file;
+pub mod models;
 pub mod optimize;
 pub mod pareto_nbd;
+pub mod predict;
 pub mod purchase;
 pub mod quasi_newton;
 pub mod rfm;
@@ -20,3 +24,5 @@ pub mod summary;
 pub use bgnbd::{fit_bgnbd, BgNbdParams};
 pub use gamma_gamma::{clv, fit_gamma_gamma, GammaGammaParams};
 pub use optimize::{Fit, FitError};
+pub use model_file::{load_params, SavedParams};
+pub use predict::{Inputs, ValueTerms};
