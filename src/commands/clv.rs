@@ -13,6 +13,7 @@ use crate::error::bad_input;
 use crate::input::{self, roles, InputOptions, Request};
 use crate::metrics::clv::model_file::StandardErrors;
 use crate::metrics::clv::purchase::{ModelKind, PurchaseModel};
+use crate::metrics::clv::rfm::validate_rfm;
 use crate::metrics::clv::summary::{self, TIME_UNIT};
 use crate::metrics::clv::{load_params, models, predict, GammaGammaParams, SavedParams};
 // Re-exported for kam scorecard and kam report, which build the same CLV table.
@@ -91,7 +92,7 @@ fn model_kind(args: &ClvArgs) -> ModelKind {
     }
 }
 
-fn models(args: &ClvArgs, loaded: Option<SavedParams>, inputs: &Inputs, fit_end: NaiveDate, quiet: bool) -> anyhow::Result<SavedParams> {
+fn models(args: &ClvArgs, loaded: Option<SavedParams>, inputs: &Inputs, fit_end: &str, quiet: bool) -> anyhow::Result<SavedParams> {
     if let Some(saved) = loaded {
         let file = args.params.as_deref().map_or(String::new(), |p| p.display().to_string());
         if !quiet {
@@ -119,12 +120,12 @@ fn models(args: &ClvArgs, loaded: Option<SavedParams>, inputs: &Inputs, fit_end:
 /// (see metrics::clv::models), reporting on stderr unless `quiet`. Returns the
 /// parameters as read back from their JSON, and the JSON text.
 pub(crate) fn fit_models(inputs: &Inputs, fit_end: NaiveDate, quiet: bool) -> anyhow::Result<(SavedParams, String)> {
-    fit_model(inputs, fit_end, ModelKind::BgNbd, quiet)
+    fit_model(inputs, &fit_end.to_string(), ModelKind::BgNbd, quiet)
 }
 
-fn fit_model(inputs: &Inputs, fit_end: NaiveDate, kind: ModelKind, quiet: bool) -> anyhow::Result<(SavedParams, String)> {
+fn fit_model(inputs: &Inputs, fit_end: &str, kind: ModelKind, quiet: bool) -> anyhow::Result<(SavedParams, String)> {
     let customers = inputs.x.len();
-    let fitted = models::fit_models(inputs, &fit_end.to_string(), kind)
+    let fitted = models::fit_models(inputs, fit_end, kind)
         .with_context(|| format!("cannot fit the CLV models on the orders up to {fit_end} ({customers} customers)"))?;
     if !quiet {
         if fitted.excluded > 0 {
@@ -225,7 +226,79 @@ fn margin(settings: &Settings, lines: &LazyFrame, has_cost: bool, as_of: NaiveDa
     Ok(margin)
 }
 
+/// `--summary FILE`: one row per customer with x, t_x, T and optionally m (or
+/// lifetimes' frequency, recency, T, monetary_value) and optionally customer_id.
+fn read_summary(path: &std::path::Path) -> anyhow::Result<DataFrame> {
+    let file = path.display().to_string();
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(None)
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|r| r.finish())
+        .map_err(|e| bad_input(format!("--summary {file}: cannot read the CSV file: {e}")))?;
+    let pick = |names: &[&str]| names.iter().find(|n| frame.get_column_index(n).is_some()).map(|n| n.to_string());
+    let need = |names: &[&str]| {
+        pick(names).ok_or_else(|| bad_input(format!("--summary {file}: no column {} (see kam clv --help)", names.join(" or "))))
+    };
+    let (x, t_x, t) = (need(&["x", "frequency"])?, need(&["t_x", "recency"])?, need(&["T"])?);
+    let m = pick(&["m", "monetary_value"]);
+    let number = |name: &str| -> anyhow::Result<Column> {
+        let c = frame.column(name)?.cast(&DataType::Float64)?;
+        if c.null_count() > 0 {
+            return Err(bad_input(format!("--summary {file}: column {name} has empty or non-numeric values")));
+        }
+        Ok(c)
+    };
+    let id = match pick(&["customer_id"]) {
+        Some(c) => frame.column(&c)?.cast(&DataType::String)?.with_name("customer_id".into()),
+        None => Column::new("customer_id".into(), (1..=frame.height() as u64).map(|i| i.to_string()).collect::<Vec<_>>()),
+    };
+    let x_col = number(&x)?.with_name("x".into());
+    let m_col = match m {
+        Some(m) => frame.column(&m)?.cast(&DataType::Float64)?,
+        None => Column::full_null("m".into(), frame.height(), &DataType::Float64),
+    };
+    let out = DataFrame::new(
+        frame.height(),
+        vec![id, x_col, number(&t_x)?.with_name("t_x".into()), number(&t)?.with_name("T".into()), m_col.with_name("m".into())],
+    )?;
+    // m is empty for customers without repeat purchases, as in the order-based summary.
+    let out = out
+        .lazy()
+        .with_column(when(col("x").gt(lit(0.0))).then(col("m")).otherwise(lit(NULL).cast(DataType::Float64)).alias("m"))
+        .collect()?;
+    let inputs = Inputs::from_summary(&out)?;
+    validate_rfm("--summary", &inputs.x, &inputs.t_x, &inputs.t).map_err(|e| bad_input(format!("{file}: {e}")))?;
+    Ok(out)
+}
+
+/// `kam clv --summary FILE`: fit (or load) and predict from a per-customer summary.
+fn run_summary(args: &ClvArgs, path: &std::path::Path) -> anyhow::Result<()> {
+    let quiet = args.output.quiet;
+    let settings = Settings::from_args(args)?;
+    if settings.calibration_end.is_some() {
+        return Err(bad_input("--calibration-end needs order lines; with --summary there is no holdout to check"));
+    }
+    let Some(margin) = settings.margin else {
+        return Err(bad_input("with --summary there is no cost column: pass --margin SHARE (e.g. --margin 0.3)"));
+    };
+    let loaded = args.params.as_deref().map(load_params).transpose()?;
+    let customers = read_summary(path)?;
+    if customers.height() == 0 {
+        return Err(bad_input(format!("--summary {}: no customers", path.display())));
+    }
+    let inputs = Inputs::from_summary(&customers)?;
+    let label = settings.as_of.map_or("unknown (from --summary)".to_string(), |d| d.to_string());
+    let saved = models(args, loaded, &inputs, &label, quiet)?;
+    let terms = ValueTerms { margin, horizon_months: settings.horizon_months, discount: settings.discount };
+    let mut table = predictions(customers, &inputs, &saved.purchase_model(), &saved.gg(), &terms, quiet)?;
+    output::write(&mut table, &args.output)
+}
+
 pub fn run(args: ClvArgs) -> anyhow::Result<()> {
+    if let Some(path) = args.summary.clone() {
+        return run_summary(&args, &path);
+    }
     let config = Config::load(args.input.config.as_deref())?;
     let quiet = args.output.quiet;
     let settings = Settings::from_args(&args)?;
@@ -264,7 +337,7 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
         Some(_) => None,
     };
     let inputs = Inputs::from_summary(&customers)?;
-    let saved = models(&args, loaded, &inputs, fit_end, quiet)?;
+    let saved = models(&args, loaded, &inputs, &fit_end.to_string(), quiet)?;
     let bg = saved.purchase_model();
     let mut table = match (settings.calibration_end, margin) {
         (Some(calibration_end), _) => calibration_check(&customers, &inputs, &bg, lines, calibration_end, as_of, quiet)?,
