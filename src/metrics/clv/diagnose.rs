@@ -66,7 +66,7 @@ pub fn purchase_notes(kind: ModelKind, values: [f64; 4], curvature: &Curvature) 
                     } else if low(2) {
                         format!("a at {BOUND_TEXT}")
                     } else {
-                        "a and b can grow together with almost no change in the likelihood".to_string()
+                        "a and b lie on a flat ridge of the likelihood".to_string()
                     },
                     a / (a + b)
                 ));
@@ -205,7 +205,7 @@ mod tests {
         // The same ridge far out (the `kam generate` case): dropout is not identified.
         let notes = purchase_notes(ModelKind::BgNbd, [4.85, 52.0, 1672.0, 923_041.0], &curvature);
         assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(notes[0].contains("dropout is not identified") && notes[0].contains("grow together"), "{notes:?}");
+        assert!(notes[0].contains("dropout is not identified") && notes[0].contains("flat ridge"), "{notes:?}");
     }
 
     #[test]
