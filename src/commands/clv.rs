@@ -15,7 +15,7 @@ use crate::metrics::clv::model_file::StandardErrors;
 use crate::metrics::clv::purchase::{ModelKind, PurchaseModel};
 use crate::metrics::clv::rfm::validate_rfm;
 use crate::metrics::clv::summary::{self, TIME_UNIT};
-use crate::metrics::clv::{load_params, models, predict, GammaGammaParams, SavedParams};
+use crate::metrics::clv::{compare, load_params, models, predict, GammaGammaParams, SavedParams};
 // Re-exported for kam scorecard and kam report, which build the same CLV table.
 pub(crate) use crate::metrics::clv::{Inputs, ValueTerms};
 use crate::output;
@@ -391,6 +391,7 @@ fn calibration_check(
         (0..inputs.x.len()).map(|i| bg.expected_purchases(holdout, inputs.x[i], inputs.t_x[i], inputs.t[i])).collect();
     let mut calibration = customers.select(["customer_id", "x"])?;
     calibration.with_column(Column::new("predicted".into(), predicted))?;
+    let lines_for_actual = lines.clone();
     let table =
         summary::calibration_check(calibration.lazy(), summary::holdout_purchases(lines, calibration_end, as_of)).collect()?;
     if !quiet {
@@ -405,6 +406,43 @@ fn calibration_check(
              the model predicted {predicted:.1}{change}.",
             calibration_end + chrono::Duration::days(1)
         );
+        print_comparison(customers, inputs, &lines_for_actual, calibration_end, as_of, holdout)?;
     }
     Ok(table)
+}
+
+/// The model comparison table on stderr: every purchase model fitted on the
+/// calibration period and scored on the holdout.
+fn print_comparison(
+    customers: &DataFrame,
+    inputs: &Inputs,
+    lines: &LazyFrame,
+    calibration_end: NaiveDate,
+    as_of: NaiveDate,
+    holdout: f64,
+) -> anyhow::Result<()> {
+    let actual = customers
+        .select(["customer_id"])?
+        .lazy()
+        .join(summary::holdout_purchases(lines.clone(), calibration_end, as_of), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        .select([col("actual").fill_null(lit(0u32)).cast(DataType::Float64)])
+        .collect()?;
+    let actual: Vec<f64> = actual.column("actual")?.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect();
+    eprintln!("Model comparison on the holdout (fitted on the calibration period; lower BIC and error are better):");
+    eprintln!("  {:<11} {:>16} {:>16} {:>14} {:>12} {:>10}", "model", "log-likelihood", "BIC", "MAE/customer", "predicted", "actual");
+    for row in compare::compare_models(inputs, &actual, holdout) {
+        match row {
+            Ok(c) => eprintln!(
+                "  {:<11} {:>16.2} {:>16.2} {:>14.4} {:>12.1} {:>10.0}",
+                c.model.title(),
+                c.log_likelihood,
+                c.bic,
+                c.mean_absolute_error,
+                c.predicted_total,
+                c.actual_total
+            ),
+            Err((kind, why)) => eprintln!("  {:<11} not fitted: {why}", kind.title()),
+        }
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@
 
 pub mod bgnbd;
 mod conditional;
+pub mod compare;
 pub mod diagnose;
 pub mod fitting;
 pub mod gamma_gamma;
