@@ -11,7 +11,9 @@ same run. Before timing, the outputs are compared to the cent: a baseline that
 computes something else would make the comparison meaningless, so a mismatch
 stops the bench.
 
-Environment: BENCH_SIZES (default "1000000 10000000"), BENCH_RUNS (default 5),
+Then the CLV section (bench/clv_bench.py): kam clv against lifetimes.
+
+Environment: BENCH_CLV (1 default, 0 to skip, large for 1 M customers), BENCH_SIZES (default "1000000 10000000"), BENCH_RUNS (default 5),
 BENCH_FORMATS (default "csv parquet"), BENCH_COMMANDS (default "abc products").
 """
 import csv
@@ -138,6 +140,11 @@ def main():
                     print(f"{lines} {fmt} {task}: outputs of kam, duckdb and polars agree to the cent "
                           f"({len(outputs['kam'])} rows)", file=sys.stderr)
     print_table(results, runs)
+    # The CLV section: kam clv against lifetimes on simulated BG/NBD + Gamma-Gamma data
+    # (bench/clv_bench.py; BENCH_CLV=0 skips it, BENCH_CLV=large uses 1 M customers).
+    clv = os.environ.get("BENCH_CLV", "1")
+    if clv != "0":
+        sh([sys.executable, str(ROOT / "bench" / "clv_bench.py"), *(["--large"] if clv == "large" else [])])
 
 
 def print_table(results, runs):

@@ -447,6 +447,8 @@ pub struct AlertsArgs {
 }
 
 #[derive(Args, Debug)]
+// With --summary the order files are not needed.
+#[command(mut_arg("inputs", |a| a.required(false).required_unless_present("summary")))]
 pub struct ClvArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -472,6 +474,24 @@ pub struct ClvArgs {
     /// Save the fitted parameters and log-likelihoods as JSON
     #[arg(long, value_name = "FILE")]
     pub params_out: Option<PathBuf>,
+    /// Purchase model: bgnbd (BG/NBD), pareto-nbd (Pareto/NBD) or mbg-nbd (MBG/NBD)
+    #[arg(long, value_enum, default_value_t = ClvModel::Bgnbd)]
+    pub model: ClvModel,
+    /// Read one row per customer instead of order lines (CSV; then no FILE): x = repeat
+    /// purchases (purchase days after the first), t_x = weeks from the first to the last
+    /// purchase, T = weeks from the first purchase to the end of the data, m = mean spend of
+    /// the repeat purchases (optional); lifetimes' frequency, recency, T, monetary_value also
+    /// work; customer_id optional. Needs --margin.
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+}
+
+/// The purchase models of `kam clv --model`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClvModel {
+    Bgnbd,
+    ParetoNbd,
+    MbgNbd,
 }
 
 #[derive(Args, Debug)]

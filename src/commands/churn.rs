@@ -12,7 +12,7 @@ use crate::metrics::clv::summary::customers;
 use crate::output;
 use crate::period::Period;
 
-use super::clv::{load_params, Inputs};
+use crate::metrics::clv::{load_params, Inputs};
 use super::shared::{load_orders, load_table, money_type, parse_share, reject_range, require_as_of};
 
 /// Build the rule settings from the options.

@@ -243,3 +243,57 @@ fn calibration_check_by_hand() {
     }
     assert!(run.stderr.contains("The 4 customers known at 2024-02-15 made 2 purchases"), "{}", run.stderr);
 }
+
+#[test]
+fn summary_input_with_lifetimes_column_names() {
+    // tests/data/cdnow_summary.csv has lifetimes' names: customer_id, frequency, recency, T, monetary_value.
+    let dir = tempdir();
+    let params = dir.path().join("model.json");
+    let run = kam(&["clv", "--summary", &data("cdnow_summary.csv"), "--margin", "0.3", "--params-out", path(&params), "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(column(&run.stdout, "customer_id").len(), 2357);
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&params).unwrap()).unwrap();
+    // lifetimes 0.11.3 BetaGeoFitter on the same file (run outside the project): coefficients and
+    // se(coef) of its summary.
+    for (name, coef, se) in [
+        ("r", 0.242_592_928_279_821_8, 0.012_557_320_698_193_191),
+        ("alpha", 4.413_532_265_271_819, 0.378_221_457_043_927_23),
+        ("a", 0.792_885_966_440_688_2, 0.185_719_071_912_120_1),
+        ("b", 2.425_752_382_625_86, 0.705_345_343_533_247_7),
+    ] {
+        let got = saved["bgnbd"][name].as_f64().unwrap();
+        assert!((got / coef - 1.0).abs() < 1e-3, "{name} {got} vs {coef}");
+        let got_se = saved["bgnbd"]["standard_errors"][name].as_f64().unwrap();
+        assert!((got_se / se - 1.0).abs() < 1e-2, "se {name} {got_se} vs {se}");
+    }
+    assert_eq!(saved["model"], "bgnbd");
+    // Without --margin there is no way to value the purchases: bad input.
+    let run = kam(&["clv", "--summary", &data("cdnow_summary.csv")]);
+    assert_bad_input(&run, &["--margin"]);
+    // A summary with t_x > T is bad input, naming the row.
+    let bad = write(dir.path(), "bad.csv", b"x,t_x,T\n1,5,4\n");
+    let run = kam(&["clv", "--summary", path(&bad), "--margin", "0.3"]);
+    assert_bad_input(&run, &["t_x > T"]);
+}
+
+#[test]
+fn pareto_nbd_on_cdnow_matches_lifetimes() {
+    // lifetimes' test values for the CDNOW sample: r 0.553, alpha 10.578, s 0.606, beta 11.669.
+    let dir = tempdir();
+    let params = dir.path().join("model.json");
+    let run = kam(&[
+        "clv", "--summary", &data("cdnow_summary.csv"), "--margin", "0.3", "--model", "pareto-nbd",
+        "--params-out", path(&params), "-q", "--format", "csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&params).unwrap()).unwrap();
+    assert_eq!(saved["model"], "pareto-nbd");
+    for (name, want) in [("r", 0.553), ("alpha", 10.578), ("s", 0.606), ("beta", 11.669)] {
+        let got = saved["pareto_nbd"][name].as_f64().unwrap();
+        assert!((got - want).abs() < 1.5e-3, "{name} {got} vs {want}");
+    }
+    // The saved Pareto/NBD model is used again by --params.
+    let again = kam(&["clv", "--summary", &data("cdnow_summary.csv"), "--margin", "0.3", "--params", path(&params), "--format", "csv"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.raw_stdout == run.raw_stdout);
+}

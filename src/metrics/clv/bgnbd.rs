@@ -11,12 +11,11 @@
 //! Formulas and the validation against the paper and `lifetimes` are in
 //! docs/clv.md.
 
-use std::collections::HashMap;
-
-use super::optimize::{
-    check_length, check_value, minimize_multistart, Bounds, Fit, FitError, BGNBD, MIN_CUSTOMERS,
-};
-use super::special::{hyp2f1_excess_scaled, hyp2f1_power_series, ln_gamma, log_add_exp};
+use super::fitting::{fit_with_gradients, FitSpec};
+use super::optimize::{Fit, FitError, BGNBD, MIN_CUSTOMERS};
+use super::rfm::{time_scale, validate_rfm, RfmPatterns};
+use super::conditional;
+use super::special::{digamma, ln_gamma, log_add_exp};
 
 /// BG/NBD parameters: purchase rate λ ~ Gamma(shape `r`, rate `alpha`), dropout
 /// probability p ~ Beta(`a`, `b`). `alpha` is in the time unit of the data.
@@ -29,53 +28,62 @@ pub struct BgNbdParams {
 }
 
 /// Each parameter is searched as ln(θ) within [ln 1e-6, ln 1e6] (after the
-/// time rescaling below), which keeps it positive, finite and well scaled.
-const LN_PARAMETER_BOUND: f64 = 13.815_510_557_964_274; // ln 1e6
-
-/// Times are rescaled so that the longest T is this long while fitting (as
-/// `lifetimes` does), which makes the starting points unit-free.
-const FITTING_TIME_SCALE: f64 = 10.0;
+/// time rescaling of `rfm`), which keeps it positive, finite and well scaled.
+pub const LN_PARAMETER_BOUND: f64 = 13.815_510_557_964_274; // ln 1e6
 
 /// Fits the BG/NBD model by maximum likelihood.
 ///
 /// Validates the inputs (same lengths; x a whole number ≥ 0; 0 ≤ t_x ≤ T; all
 /// finite), needs at least `MIN_CUSTOMERS` customers and at least one repeat
 /// purchase, then minimises the mean negative log-likelihood over ln(r, α, a, b)
-/// from several starting points (see `optimize`).
+/// with analytic gradients (see `fitting`).
 pub fn fit_bgnbd(x: &[f64], t_x: &[f64], t: &[f64]) -> Result<Fit<BgNbdParams>, FitError> {
-    validate_rfm(x, t_x, t)?;
+    fit_beta_geometric(BGNBD, Variant::Bg, x, t_x, t)
+}
+
+/// BG/NBD and MBG/NBD differ only in whether a customer can drop out right
+/// after the first purchase (MBG/NBD, Batislam, Denizel & Filiztekin 2007).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Variant {
+    Bg,
+    Mbg,
+}
+
+impl Variant {
+    /// k in lnΓ(b+x+k) − lnΓ(a+b+x+k) and ln(b+x−1+k).
+    fn shift(self) -> f64 {
+        match self {
+            Variant::Bg => 0.0,
+            Variant::Mbg => 1.0,
+        }
+    }
+}
+
+pub(super) fn fit_beta_geometric(
+    model: &'static str,
+    variant: Variant,
+    x: &[f64],
+    t_x: &[f64],
+    t: &[f64],
+) -> Result<Fit<BgNbdParams>, FitError> {
+    validate_rfm(model, x, t_x, t)?;
     if x.len() < MIN_CUSTOMERS {
-        return Err(FitError::TooFewCustomers {
-            model: BGNBD,
-            counted: "customers",
-            found: x.len(),
-            required: MIN_CUSTOMERS,
-        });
+        return Err(FitError::TooFewCustomers { model, counted: "customers", found: x.len(), required: MIN_CUSTOMERS });
     }
     if x.iter().all(|&v| v == 0.0) {
-        return Err(FitError::NoRepeatBuyers {
-            model: BGNBD,
-            customers: x.len(),
-        });
+        return Err(FitError::NoRepeatBuyers { model, customers: x.len() });
     }
-
-    let longest = t.iter().copied().fold(0.0, f64::max);
-    let scale = if longest > 0.0 {
-        FITTING_TIME_SCALE / longest
-    } else {
-        1.0
-    };
-    let scaled = |column: &[f64]| column.iter().map(|v| v * scale).collect::<Vec<_>>();
-    let data = RfmHistories::new(x, &scaled(t_x), &scaled(t));
-
-    let mut objective = |ln_params: &[f64]| data.mean_negative_log_likelihood(&from_ln(ln_params));
-    let bounds = Bounds::uniform(4, -LN_PARAMETER_BOUND, LN_PARAMETER_BOUND);
-    let found = minimize_multistart(&mut objective, &starting_points(&data), &bounds);
-
+    let scale = time_scale(t);
+    let data = RfmPatterns::new(x, t_x, t, scale);
+    let mut objective = |ln: &[f64], gradient: &mut [f64]| mean_negative_log_likelihood(&data, variant, ln, gradient);
+    let spec = FitSpec { model, bound: LN_PARAMETER_BOUND, starts: starting_points(&data), customers: data.customers };
+    let found = fit_with_gradients(&mut objective, &spec)?;
     let mut params = from_ln(&found.point);
     params.alpha /= scale; // α is a rate per time unit: undo the rescaling.
-    let log_likelihood = RfmHistories::new(x, t_x, t).total_log_likelihood(&params);
-    Fit::checked(BGNBD, params, log_likelihood, found.iterations, found.converged)
+    // Rescaling times by c multiplies each customer's likelihood by c^−x, so the
+    // log-likelihood in the data's unit adds Σx · ln c to the fitted one.
+    let log_likelihood = -found.value * data.customers + data.total_repeat_purchases * scale.ln();
+    Ok(found.into_fit(params, log_likelihood))
 }
 
 /// The per-customer methods take one customer's (x, t_x, T) as checked by
@@ -85,10 +93,7 @@ impl BgNbdParams {
     /// Total log-likelihood of the customers (paper eq. 6 summed), or NaN if
     /// the inputs fail the same checks as `fit_bgnbd`.
     pub fn log_likelihood(&self, x: &[f64], t_x: &[f64], t: &[f64]) -> f64 {
-        match validate_rfm(x, t_x, t) {
-            Ok(()) => RfmHistories::new(x, t_x, t).total_log_likelihood(self),
-            Err(_) => f64::NAN,
-        }
+        log_likelihood_of(Variant::Bg, self, x, t_x, t)
     }
 
     /// Probability that a customer with history (x, t_x, T) is still alive at T:
@@ -123,331 +128,110 @@ impl BgNbdParams {
     /// E = C/(a−1) · [1 − (1−z)^(r+x) ₂F₁(r+x, b+x; C; z)],
     /// C = a+b+x−1, z = h/(α+T+h), 1 − z = (α+T)/(α+T+h).
     ///
-    /// No single way of summing this is accurate for every parameter value, so
-    /// two equivalent forms are evaluated with a rounding-error estimate each
-    /// and the more accurate one is used (the second only when the first is
-    /// doubtful): see `euler_form` and `direct_form`.
-    fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
-        if horizon.is_nan() || horizon <= 0.0 {
-            return 0.0;
-        }
-        let terms = Eq10Terms::new(self, horizon, x, t);
-        let first = terms.euler_form();
-        let best = if first.is_reliable() {
-            first
-        } else {
-            first.more_accurate(terms.direct_form())
-        };
-        // Mathematically > 0; rounding could leave a tiny negative for tiny
-        // horizons, and in parameter ranges no data produce both forms may fail.
-        if best.value.is_finite() {
-            best.value.max(0.0)
-        } else {
-            0.0
-        }
+    /// No single way of summing this is accurate and fast for every parameter
+    /// value: see `conditional` for the three forms and how one is chosen.
+    pub(super) fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        conditional::expected_purchases_if_alive(self, horizon, x, t)
     }
-}
-
-/// The quantities of eq. 10 for one customer and horizon.
-struct Eq10Terms {
-    r: f64,
-    a: f64,
-    b: f64,
-    x: f64,
-    /// C = a + b + x − 1.
-    c: f64,
-    /// ε = a − 1.
-    epsilon: f64,
-    z: f64,
-    /// L = ln(1 − z) = −ln(1 + h/(α+T)), computed without cancellation.
-    ln_one_minus_z: f64,
-}
-
-/// A value with an estimate of its absolute rounding error (∞ if the series
-/// behind it did not converge or the form does not apply).
-#[derive(Debug, Clone, Copy)]
-struct Estimate {
-    value: f64,
-    error: f64,
-}
-
-impl Estimate {
-    /// Relative rounding error accepted without trying the other form.
-    const RELIABLE: f64 = 1e-10;
-
-    fn relative_error(&self) -> f64 {
-        if self.value.is_finite() && self.error.is_finite() {
-            self.error / self.value.abs()
-        } else {
-            f64::INFINITY
-        }
-    }
-
-    fn is_reliable(&self) -> bool {
-        self.relative_error() <= Self::RELIABLE
-    }
-
-    fn more_accurate(self, other: Estimate) -> Estimate {
-        if other.relative_error() < self.relative_error() || !self.value.is_finite() {
-            other
-        } else {
-            self
-        }
-    }
-}
-
-/// Rounding error per operation, with a safety factor for the few operations
-/// that combine the series with its prefactors.
-const ROUNDING: f64 = 16.0 * f64::EPSILON;
-
-impl Eq10Terms {
-    fn new(params: &BgNbdParams, horizon: f64, x: f64, t: f64) -> Self {
-        let &BgNbdParams { r, alpha, a, b } = params;
-        Eq10Terms {
-            r,
-            a,
-            b,
-            x,
-            c: a + b + x - 1.0,
-            epsilon: a - 1.0,
-            z: horizon / (alpha + t + horizon),
-            ln_one_minus_z: -(horizon / (alpha + t)).ln_1p(),
-        }
-    }
-
-    /// Euler's transformation turns the bracket into
-    /// 1 − (1−z)^ε ₂F₁(a+b−1−r, ε; C; z), so that
-    ///
-    /// E = C · (−expm1(εL)/ε) − e^(εL) · C(₂F₁(a+b−1−r, ε; C; z) − 1)/ε,
-    ///
-    /// finite for every a > 0 including a = 1 (the 0/0 of eq. 10), and fast
-    /// even for z near 1. Its terms alternate in sign when r ≫ a + b, where
-    /// cancellation makes it inaccurate; the error estimate shows that.
-    fn euler_form(&self) -> Estimate {
-        let &Eq10Terms {
-            r,
-            a,
-            b,
-            c,
-            epsilon,
-            z,
-            ln_one_minus_z,
-            ..
-        } = self;
-        let growth = if epsilon == 0.0 {
-            -ln_one_minus_z
-        } else {
-            -(epsilon * ln_one_minus_z).exp_m1() / epsilon
-        };
-        let excess = hyp2f1_excess_scaled(a + b - 1.0 - r, epsilon, c, z);
-        let scale = (epsilon * ln_one_minus_z + excess.ln_scale).exp();
-        let value = c * growth - scale * excess.scaled_sum;
-        let error = if excess.converged {
-            ROUNDING * ((c * growth).abs() + scale * excess.scaled_abs_sum)
-        } else {
-            f64::INFINITY
-        };
-        Estimate { value, error }
-    }
-
-    /// Eq. 10 as printed, with the ₂F₁ summed directly (its terms are all
-    /// positive when C > 0) and combined with (1−z)^(r+x) in log space:
-    /// accurate where the Euler form cancels (large r), inaccurate near a = 1.
-    fn direct_form(&self) -> Estimate {
-        let &Eq10Terms {
-            r,
-            b,
-            x,
-            c,
-            epsilon,
-            z,
-            ln_one_minus_z,
-            ..
-        } = self;
-        let series = hyp2f1_power_series(r + x, b + x, c, z);
-        if !series.converged || series.scaled_sum == 0.0 || epsilon == 0.0 {
-            return Estimate {
-                value: f64::NAN,
-                error: f64::INFINITY,
-            };
-        }
-        let ln_power = (r + x) * ln_one_minus_z;
-        let discounted = series.scaled_sum.signum()
-            * (ln_power + series.ln_scale + series.scaled_sum.abs().ln()).exp();
-        let factor = c / epsilon;
-        let value = factor * (1.0 - discounted);
-        // Relative error of the discounted series: the summation's, plus the
-        // exp of a log of size |ln_power| + ln_scale.
-        let relative = series.scaled_abs_sum / series.scaled_sum.abs()
-            + ln_power.abs()
-            + series.ln_scale
-            + 1.0;
-        let error = ROUNDING * factor.abs() * (1.0 + discounted.abs() * relative);
-        Estimate { value, error }
-    }
-}
-
-/// Checks lengths and values; names the first offending index.
-fn validate_rfm(x: &[f64], t_x: &[f64], t: &[f64]) -> Result<(), FitError> {
-    check_length(BGNBD, "t_x", t_x, x.len())?;
-    check_length(BGNBD, "T", t, x.len())?;
-    for (i, ((&xi, &txi), &ti)) in x.iter().zip(t_x).zip(t).enumerate() {
-        check_value(
-            BGNBD,
-            "x",
-            i,
-            xi,
-            xi.is_finite() && xi >= 0.0 && xi.fract() == 0.0,
-            "the number of repeat purchases must be a whole number >= 0",
-        )?;
-        check_value(
-            BGNBD,
-            "T",
-            i,
-            ti,
-            ti.is_finite() && ti >= 0.0,
-            "T must be finite and >= 0",
-        )?;
-        check_value(
-            BGNBD,
-            "t_x",
-            i,
-            txi,
-            txi.is_finite() && txi >= 0.0,
-            "t_x must be finite and >= 0",
-        )?;
-        check_value(
-            BGNBD,
-            "t_x",
-            i,
-            txi,
-            txi <= ti,
-            "the last purchase cannot be after the end of calibration (t_x > T)",
-        )?;
-    }
-    Ok(())
 }
 
 fn from_ln(ln_params: &[f64]) -> BgNbdParams {
-    BgNbdParams {
-        r: ln_params[0].exp(),
-        alpha: ln_params[1].exp(),
-        a: ln_params[2].exp(),
-        b: ln_params[3].exp(),
-    }
+    BgNbdParams { r: ln_params[0].exp(), alpha: ln_params[1].exp(), a: ln_params[2].exp(), b: ln_params[3].exp() }
 }
 
-/// Starting points in ln-parameter space (times already rescaled): a neutral
-/// point, lifetimes' default, and two that match the observed purchase rate
-/// r/α ≈ Σx / ΣT with low and high dropout.
-fn starting_points(data: &RfmHistories) -> Vec<Vec<f64>> {
+/// Starting points in ln-parameter space (times already rescaled): two that
+/// match the observed purchase rate r/α ≈ Σx / ΣT with low and high dropout,
+/// and lifetimes' default.
+fn starting_points(data: &RfmPatterns) -> Vec<Vec<f64>> {
     let rate = (data.total_repeat_purchases / data.total_time.max(f64::MIN_POSITIVE)).max(1e-3);
     let ln = |r: f64, alpha: f64, a: f64, b: f64| vec![r.ln(), alpha.ln(), a.ln(), b.ln()];
-    vec![
-        ln(1.0, 1.0, 1.0, 1.0),
-        ln(0.1, 0.1, 0.1, 0.1),
-        ln(0.5, 0.5 / rate, 0.5, 5.0),
-        ln(2.0, 2.0 / rate, 2.0, 1.0),
-    ]
+    vec![ln(1.0, 1.0 / rate, 1.0, 3.0), ln(0.5, 0.5 / rate, 0.5, 5.0), ln(0.1, 0.1, 0.1, 0.1)]
 }
 
-/// Customer histories grouped for fast likelihood evaluation: terms that
-/// depend only on x are computed once per distinct x, and identical
-/// histories are counted once with a weight.
-struct RfmHistories {
-    distinct_x: Vec<f64>,
-    histories: Vec<History>,
-    customers: f64,
-    total_repeat_purchases: f64,
-    total_time: f64,
+/// Total log-likelihood of the customers, or NaN if the inputs fail the checks.
+pub(super) fn log_likelihood_of(variant: Variant, params: &BgNbdParams, x: &[f64], t_x: &[f64], t: &[f64]) -> f64 {
+    if validate_rfm(BGNBD, x, t_x, t).is_err() {
+        return f64::NAN;
+    }
+    let data = RfmPatterns::new(x, t_x, t, 1.0);
+    let ln = [params.r.ln(), params.alpha.ln(), params.a.ln(), params.b.ln()];
+    -mean_negative_log_likelihood(&data, variant, &ln, &mut [0.0; 4]) * data.customers
 }
 
-struct History {
-    x_index: usize,
-    x: f64,
-    t_x: f64,
-    t: f64,
-    weight: f64,
-}
-
-impl RfmHistories {
-    fn new(x: &[f64], t_x: &[f64], t: &[f64]) -> Self {
-        let mut distinct_x = Vec::new();
-        let mut x_index_of: HashMap<u64, usize> = HashMap::new();
-        let mut history_index_of: HashMap<(u64, u64, u64), usize> = HashMap::new();
-        let mut histories: Vec<History> = Vec::new();
-        for ((&xi, &txi), &ti) in x.iter().zip(t_x).zip(t) {
-            let x_index = *x_index_of.entry(xi.to_bits()).or_insert_with(|| {
-                distinct_x.push(xi);
-                distinct_x.len() - 1
-            });
-            // t_x does not enter the likelihood when x = 0.
-            let txi = if xi == 0.0 { 0.0 } else { txi };
-            let key = (xi.to_bits(), txi.to_bits(), ti.to_bits());
-            let index = *history_index_of.entry(key).or_insert_with(|| {
-                histories.push(History {
-                    x_index,
-                    x: xi,
-                    t_x: txi,
-                    t: ti,
-                    weight: 0.0,
-                });
-                histories.len() - 1
-            });
-            histories[index].weight += 1.0;
-        }
-        RfmHistories {
-            distinct_x,
-            histories,
-            customers: x.len() as f64,
-            total_repeat_purchases: x.iter().sum(),
-            total_time: t.iter().sum(),
-        }
+/// Mean over customers of −ln L at ln(r, α, a, b), and its gradient with respect
+/// to those logarithms. Per pattern (paper eq. 6; MBG/NBD with k = 1):
+///
+/// ln L = A₁ + A₂ + ln(e^A₃ + 1{x>0 or MBG} e^A₄),
+/// A₁ = lnΓ(r+x) − lnΓ(r) + r ln α,
+/// A₂ = lnΓ(a+b) + lnΓ(b+x+k) − lnΓ(b) − lnΓ(a+b+x+k),
+/// A₃ = −(r+x) ln(α+T),
+/// A₄ = ln a − ln(b+x−1+k) − (r+x) ln(α+t_x),
+///
+/// the last term a log-sum-exp, whose gradient weighs A₃'s and A₄'s
+/// derivatives by w = e^A₄ / (e^A₃ + e^A₄).
+pub(super) fn mean_negative_log_likelihood(data: &RfmPatterns, variant: Variant, ln: &[f64], gradient: &mut [f64]) -> f64 {
+    let (r, alpha, a, b) = (ln[0].exp(), ln[1].exp(), ln[2].exp(), ln[3].exp());
+    let k = variant.shift();
+    let (ln_alpha, psi_r, psi_ab, psi_b) = (alpha.ln(), digamma(r), digamma(a + b), digamma(b));
+    let shared = r * ln_alpha - ln_gamma(r) + ln_gamma(a + b) - ln_gamma(b);
+    // Per distinct x: A₁ + A₂, its derivatives in r, a, b, and the dropout term ln a − ln(b+x−1+k).
+    struct PerX {
+        base: f64,
+        d_r: f64,
+        d_a: f64,
+        d_b: f64,
+        dropout: f64,
+        inv_bx: f64,
+        with_dropout: bool,
     }
-
-    fn total_log_likelihood(&self, params: &BgNbdParams) -> f64 {
-        -self.mean_negative_log_likelihood(params) * self.customers
+    let per_x: Vec<PerX> = data
+        .distinct_x
+        .iter()
+        .map(|&x| {
+            let psi_abx = digamma(a + b + x + k);
+            let with_dropout = x > 0.0 || variant == Variant::Mbg;
+            let bx = b + x - 1.0 + k;
+            PerX {
+                base: shared + ln_gamma(r + x) + ln_gamma(b + x + k) - ln_gamma(a + b + x + k),
+                d_r: digamma(r + x) - psi_r + ln_alpha,
+                d_a: psi_ab - psi_abx,
+                d_b: psi_ab + digamma(b + x + k) - psi_b - psi_abx,
+                dropout: if with_dropout { a.ln() - bx.ln() } else { 0.0 },
+                inv_bx: if with_dropout { 1.0 / bx } else { 0.0 },
+                with_dropout,
+            }
+        })
+        .collect();
+    let logs = |values: &[f64]| -> Vec<(f64, f64)> { values.iter().map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t))).collect() };
+    let (per_t, per_tx) = (logs(&data.distinct_t), logs(&data.distinct_tx));
+    let (mut total, mut g_r, mut g_alpha, mut g_a, mut g_b) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for p in &data.patterns {
+        let px = &per_x[p.x_index as usize];
+        let x = data.distinct_x[p.x_index as usize];
+        let (lt, inv_t) = per_t[p.t_index as usize];
+        let a3 = -(r + x) * lt;
+        let (tail, w, ltx, inv_tx) = if px.with_dropout {
+            let (ltx, inv_tx) = per_tx[p.tx_index as usize];
+            let a4 = px.dropout - (r + x) * ltx;
+            let tail = log_add_exp(a3, a4);
+            (tail, (a4 - tail).exp(), ltx, inv_tx)
+        } else {
+            (a3, 0.0, 0.0, 0.0)
+        };
+        let weight = p.weight;
+        total += weight * (px.base + tail);
+        g_r += weight * (px.d_r - (1.0 - w) * lt - w * ltx);
+        g_alpha += weight * ((r + x) * ((1.0 - w) * inv_t + w * inv_tx));
+        g_a += weight * (px.d_a + w / a);
+        g_b += weight * (px.d_b - w * px.inv_bx);
     }
-
-    /// Mean over customers of −ln L, with (paper eq. 6)
-    /// ln L = A₁ + A₂ + ln(e^A₃ + 1{x>0} e^A₄),
-    /// A₁ = lnΓ(r+x) − lnΓ(r) + r ln α,
-    /// A₂ = lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x),
-    /// A₃ = −(r+x) ln(α+T),
-    /// A₄ = ln a − ln(b+x−1) − (r+x) ln(α+t_x).
-    fn mean_negative_log_likelihood(&self, params: &BgNbdParams) -> f64 {
-        let &BgNbdParams { r, alpha, a, b } = params;
-        let shared = r * alpha.ln() - ln_gamma(r) + ln_gamma(a + b) - ln_gamma(b);
-        // (A₁ + A₂, ln a − ln(b+x−1)) for each distinct x.
-        let per_x: Vec<(f64, f64)> = self
-            .distinct_x
-            .iter()
-            .map(|&x| {
-                let a1_a2 = shared + ln_gamma(r + x) + ln_gamma(b + x) - ln_gamma(a + b + x);
-                let dropout = if x > 0.0 {
-                    a.ln() - (b + x - 1.0).ln()
-                } else {
-                    0.0
-                };
-                (a1_a2, dropout)
-            })
-            .collect();
-        let total: f64 = self
-            .histories
-            .iter()
-            .map(|h| {
-                let (a1_a2, dropout) = per_x[h.x_index];
-                let a3 = -(r + h.x) * (alpha + h.t).ln();
-                let tail = if h.x > 0.0 {
-                    log_add_exp(a3, dropout - (r + h.x) * (alpha + h.t_x).ln())
-                } else {
-                    a3
-                };
-                h.weight * (a1_a2 + tail)
-            })
-            .sum();
-        -total / self.customers
-    }
+    let n = data.customers;
+    // d/d ln θ = θ d/dθ, of the mean *negative* log-likelihood; α's r/α term is per customer.
+    gradient[0] = -r * g_r / n;
+    gradient[1] = -(r - alpha * g_alpha / n);
+    gradient[2] = -a * g_a / n;
+    gradient[3] = -b * g_b / n;
+    -total / n
 }
 
 #[cfg(test)]

@@ -11,11 +11,9 @@
 use std::collections::HashMap;
 
 use super::bgnbd::BgNbdParams;
-use super::optimize::{
-    check_length, check_value, minimize_multistart, Bounds, Fit, FitError, GAMMA_GAMMA,
-    MIN_CUSTOMERS,
-};
-use super::special::ln_gamma;
+use super::fitting::{fit_with_gradients, FitSpec};
+use super::optimize::{check_length, check_value, Fit, FitError, GAMMA_GAMMA, MIN_CUSTOMERS};
+use super::special::{digamma, ln_gamma};
 
 /// Gamma-Gamma parameters: purchase amounts ~ Gamma(`p`, ν), ν ~ Gamma(`q`, `v`).
 /// `v` is in the currency unit of the data.
@@ -57,14 +55,14 @@ pub fn fit_gamma_gamma(x: &[f64], m: &[f64]) -> Result<Fit<GammaGammaParams>, Fi
     let scaled_m: Vec<f64> = repeat_m.iter().map(|m| m / mean_spend).collect();
     let data = SpendHistories::new(&repeat_x, &scaled_m);
 
-    let mut objective = |ln_params: &[f64]| data.mean_negative_log_likelihood(&from_ln(ln_params));
-    let bounds = Bounds::uniform(3, -LN_PARAMETER_BOUND, LN_PARAMETER_BOUND);
-    let found = minimize_multistart(&mut objective, &starting_points(), &bounds);
+    let mut objective = |ln: &[f64], gradient: &mut [f64]| data.mean_negative_log_likelihood(&from_ln(ln), gradient);
+    let spec = FitSpec { model: GAMMA_GAMMA, bound: LN_PARAMETER_BOUND, starts: starting_points(), customers: data.customers };
+    let found = fit_with_gradients(&mut objective, &spec)?;
 
     let mut params = from_ln(&found.point);
     params.v *= mean_spend; // v is a rate scale in currency units: undo the rescaling.
     let log_likelihood = SpendHistories::new(&repeat_x, &repeat_m).total_log_likelihood(&params);
-    Fit::checked(GAMMA_GAMMA, params, log_likelihood, found.iterations, found.converged)
+    Ok(found.into_fit(params, log_likelihood))
 }
 
 impl GammaGammaParams {
@@ -249,31 +247,41 @@ impl SpendHistories {
     }
 
     fn total_log_likelihood(&self, params: &GammaGammaParams) -> f64 {
-        -self.mean_negative_log_likelihood(params) * self.customers
+        -self.mean_negative_log_likelihood(params, &mut [0.0; 3]) * self.customers
     }
 
     /// Mean over customers of −ln f(m | x), with
     /// ln f = lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln m + px ln x
-    ///        − (px+q) ln(v + x m).
-    fn mean_negative_log_likelihood(&self, params: &GammaGammaParams) -> f64 {
+    ///        − (px+q) ln(v + x m),
+    /// and its gradient with respect to ln p, ln q, ln v written into `gradient`:
+    /// ∂/∂p = x [ψ(px+q) − ψ(px) + ln m + ln x − ln(v+xm)],
+    /// ∂/∂q = ψ(px+q) − ψ(q) + ln v − ln(v+xm), ∂/∂v = q/v − (px+q)/(v+xm).
+    fn mean_negative_log_likelihood(&self, params: &GammaGammaParams, gradient: &mut [f64]) -> f64 {
         let &GammaGammaParams { p, q, v } = params;
-        let shared = q * v.ln() - ln_gamma(q);
-        let per_x: Vec<f64> = self
+        let (ln_v, psi_q) = (v.ln(), digamma(q));
+        let shared = q * ln_v - ln_gamma(q);
+        // (lnΓ terms, ψ(px+q), ψ(px)) per distinct x.
+        let per_x: Vec<(f64, f64, f64)> = self
             .distinct_x
             .iter()
-            .map(|&x| shared + ln_gamma(p * x + q) - ln_gamma(p * x))
+            .map(|&x| (shared + ln_gamma(p * x + q) - ln_gamma(p * x), digamma(p * x + q), digamma(p * x)))
             .collect();
-        let total: f64 = self
-            .histories
-            .iter()
-            .map(|h| {
-                let px = p * h.x;
-                let ll = per_x[h.x_index] + (px - 1.0) * h.ln_m + px * h.ln_x
-                    - (px + q) * (v + h.x * h.m).ln();
-                h.weight * ll
-            })
-            .sum();
-        -total / self.customers
+        let (mut total, mut g_p, mut g_q, mut g_v) = (0.0, 0.0, 0.0, 0.0);
+        for h in &self.histories {
+            let (base, psi_pxq, psi_px) = per_x[h.x_index];
+            let px = p * h.x;
+            let ln_vxm = (v + h.x * h.m).ln();
+            let ll = base + (px - 1.0) * h.ln_m + px * h.ln_x - (px + q) * ln_vxm;
+            total += h.weight * ll;
+            g_p += h.weight * h.x * (psi_pxq - psi_px + h.ln_m + h.ln_x - ln_vxm);
+            g_q += h.weight * (psi_pxq - psi_q + ln_v - ln_vxm);
+            g_v += h.weight * (q / v - (px + q) / (v + h.x * h.m));
+        }
+        let n = self.customers;
+        gradient[0] = -p * g_p / n;
+        gradient[1] = -q * g_q / n;
+        gradient[2] = -v * g_v / n;
+        -total / n
     }
 }
 

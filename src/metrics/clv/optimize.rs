@@ -2,12 +2,13 @@
 //! input checks, and a bounded Nelder–Mead minimiser with several starting
 //! points.
 //!
-//! Nelder–Mead needs no gradients, is robust to the flat likelihood ridges
-//! these models have (for example a large `a` and `b` with a fixed ratio), and
-//! with the models' likelihoods evaluated per distinct customer history it is
-//! fast enough for 10⁵ customers in a few seconds.
+//! The fits use quasi-Newton with analytic gradients (`fitting`); Nelder–Mead
+//! needs no gradients and is kept as the fallback when no quasi-Newton run
+//! converges.
 
 use std::fmt;
+
+use super::fitting::Curvature;
 
 /// A fitted model: the maximum-likelihood parameters, the total (not mean)
 /// log-likelihood of the data at those parameters, the number of optimiser
@@ -21,6 +22,8 @@ pub struct Fit<P> {
     pub log_likelihood: f64,
     pub iterations: usize,
     pub converged: bool,
+    /// Information matrix and bound flags for standard errors and diagnostics.
+    pub curvature: Curvature,
 }
 
 impl<P> Fit<P> {
@@ -30,7 +33,7 @@ impl<P> Fit<P> {
         if !converged || !log_likelihood.is_finite() {
             return Err(FitError::NotConverged { model, best_log_likelihood: log_likelihood, iterations });
         }
-        Ok(Fit { params, log_likelihood, iterations, converged: true })
+        Ok(Fit { params, log_likelihood, iterations, converged: true, curvature: Curvature::default() })
     }
 }
 
