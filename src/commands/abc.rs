@@ -39,7 +39,7 @@ pub(crate) fn tables(args: &AbcArgs) -> anyhow::Result<(DataFrame, DataFrame, St
     };
     let period = Period::from_args(&args.period)?;
     let (key, name) = key_for(&args.by);
-    let key_role = roles::ORDERS.iter().find(|r| r.name == key).map(|r| r.name);
+    let key_role = roles::ORDERS.iter().find(|r| r.name == key.as_str()).and_then(|r| r.static_name());
     let mut required = vec!["amount"];
     required.extend(key_role);
     if period.is_bounded() {
