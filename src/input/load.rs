@@ -54,7 +54,17 @@ fn load_one(location: &Location, opts: &InputOptions, req: &Request, keyed: bool
     if !opts.decimal_comma && source.csv().is_some_and(|c| c.delimiter == b';') {
         settings.decimal_comma = found.iter().filter(|(r, _)| r.kind == Kind::Money).any(|(r, _)| raw.column(&r.name).ok().and_then(|c| c.str().ok()).is_some_and(money::decimal_comma_in));
     }
-    let dropped = rows::find(&raw, &found, settings.money_scale, settings.decimal_comma);
+    let probes = probes(&source, &found, req);
+    let mut checked = raw.clone();
+    if !probes.is_empty() {
+        let at: Vec<usize> = probes.iter().filter_map(|(_, h)| source.headers.iter().position(|x| x == h)).collect();
+        let extra = source.read_columns(&at)?;
+        for (role, header) in &probes {
+            checked.with_column(extra.column(header)?.clone().with_name(role.name.as_ref().into()))?;
+        }
+    }
+    let checked_roles: Vec<(Role, String)> = found.iter().cloned().chain(probes).collect();
+    let dropped = rows::find(&checked, &checked_roles, settings.money_scale, settings.decimal_comma);
     let kept = IdxCa::from_vec("kept".into(), dropped.kept.iter().map(|&i| i as IdxSize).collect());
     let raw_kept = if dropped.rows > 0 { raw.take(&kept)? } else { raw.clone() };
     if raw_kept.height() == 0 {
@@ -98,6 +108,18 @@ fn load_one(location: &Location, opts: &InputOptions, req: &Request, keyed: bool
         vec![]
     };
     Ok(FileRows { name: source.name, frame, keys })
+}
+
+/// The key columns of the table the request does not read (order_id for `kam abc`):
+/// a totals row is often marked there (Kingdee's 小计 in 单据编号).
+fn probes(source: &Source, found: &[(Role, String)], req: &Request) -> Vec<(Role, String)> {
+    let keys: Vec<Role> = req.roles.iter().filter(|r| r.kind == Kind::Text && r.name.ends_with("_id")).cloned().collect();
+    let (extra, _) = super::resolve::resolve(&keys, &source.headers, &std::collections::HashMap::new(), &[]);
+    extra
+        .into_iter()
+        .filter(|(r, h)| !found.iter().any(|(f, fh)| f.name == r.name || fh == h) && source.headers.iter().filter(|x| *x == h).count() == 1)
+        .map(|(r, h)| (Role { name: format!("__probe_{}", r.name).into(), ..r }, h))
+        .collect()
 }
 
 /// Each row's cells joined as one text: equal keys, equal rows.

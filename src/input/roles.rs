@@ -74,7 +74,7 @@ pub const ORDERS: &[Role] = &[
     role("customer_id", Kind::Text, CUSTOMER_ALIASES),
     role("product_id", Kind::Text, PRODUCT_ALIASES),
     role("amount", Kind::Money, &[
-        "net amount", "sales", "net sales", "revenue", "value", "line amount",
+        "net amount", "sales", "net sales", "revenue", "value", "line amount", "untaxed amount",
         "金额", "销售额", "销售金额", "无税金额", "不含税金额", "本币无税金额",
     ]),
     role("order_id", Kind::Text, &[

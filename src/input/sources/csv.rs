@@ -154,7 +154,13 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
         .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
         .take(50)
         .collect();
-    let Some(header) = lines.first() else { return b',' };
+    // A title line above the header ("Sales Document List") has no delimiter at all:
+    // the header is the first line with one.
+    let Some(first) = lines.iter().position(|l| DELIMITER_CANDIDATES.iter().any(|&d| count_unquoted(l, d) > 0)).or((!lines.is_empty()).then_some(0)) else {
+        return b',';
+    };
+    let lines = &lines[first..];
+    let header = &lines[0];
     DELIMITER_CANDIDATES
         .iter()
         .map(|&d| {
