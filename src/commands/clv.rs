@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::ClvArgs;
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, roles, InputOptions, Request};
+use crate::input::{self, InputOptions, Request};
 use crate::metrics::clv::summary::{self, TIME_UNIT, WEEKS_PER_MONTH};
 use crate::metrics::clv::{self as model, fit_bgnbd, fit_gamma_gamma, BgNbdParams, GammaGammaParams};
 use crate::output;
@@ -356,13 +356,7 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let settings = Settings::from_args(&args)?;
     let loaded = args.params.as_deref().map(load_params).transpose()?;
     let opts = InputOptions::new(&args.input, &config, "orders", quiet)?;
-    let request = Request {
-        table: "orders",
-        roles: roles::ORDERS,
-        required: vec!["order_date", "customer_id", "amount"],
-        optional: vec!["order_id", "cost"],
-        extra: vec![],
-    };
+    let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(&["order_id", "cost"]);
     let orders = input::load(&opts, &request)?;
     let has_order_id = orders.get_column_index("order_id").is_some();
     let has_cost = orders.column("cost").is_ok_and(|c| c.null_count() < c.len());

@@ -101,14 +101,14 @@ impl InputOptions {
 pub struct Request {
     /// The table's name in messages and kam.toml: "orders", "inventory", ...
     pub table: &'static str,
-    pub roles: &'static [Role],
+    pub(super) roles: &'static [Role],
     /// Roles that must be present and filled on every row (the table's date too where
     /// the file has it, see `needs`): the one notion of "required".
-    pub required: Vec<&'static str>,
+    pub(super) required: Vec<&'static str>,
     /// Roles used when the file has them.
-    pub optional: Vec<&'static str>,
+    pub(super) optional: Vec<&'static str>,
     /// Other columns kept as text under their own header (e.g. `abc --by region2`).
-    pub extra: Vec<String>,
+    pub(super) extra: Vec<String>,
 }
 
 impl Request {
