@@ -2,7 +2,7 @@
 CARGO ?= cargo
 KAM_RELEASE := target/release/kam
 
-.PHONY: all build test demo sample-data bench bench-large clean
+.PHONY: all build test test-sql demo sample-data bench bench-large clean
 
 all: build
 
@@ -12,6 +12,13 @@ build:
 # Unit tests and end-to-end tests that run the built binary (one profile: dev).
 test:
 	$(CARGO) test --locked
+
+# kam sql's statements on DuckDB and Spark local mode against kam's own output, on the
+# sample data, boundary cases and 1 M generated lines (SQL_LINES=0 leaves those out).
+# Installs duckdb and pyspark into bench-data/sql-venv; Spark needs java. docs/scale.md.
+test-sql:
+	$(CARGO) build --locked
+	python3 tests/sql/parity.py
 
 # The main job on the committed sample data.
 demo: build

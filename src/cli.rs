@@ -4,6 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+// kam sql's options live in their own file so the command's block here stays small.
+mod sql;
+pub use sql::{SqlArgs, SqlDialect, SqlMetric};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "kam",
@@ -55,6 +59,9 @@ pub enum Command {
     /// Monthly report: every table as CSV, Parquet and XLSX, and report.html with charts, in one directory
     #[command(after_help = "Examples:\n  kam report --period 2024-12 --out reports/2024-12 --orders orders.csv\n  kam report --period 2024-12 --out reports/2024-12 --orders orders.csv --inventory inventory.csv \\\n      --receivables receivables.csv --customers customers.csv --plan plan.csv --total-assets 5000000\n\nInputs may also come from a [report] section in kam.toml. The directory is replaced atomically.\nExit codes: 0 ok, 1 the run failed, 2 bad input (the previous report is left untouched).")]
     Report(ReportArgs),
+    /// Print one SQL statement that computes a metric in a warehouse (DuckDB, PostgreSQL, Spark, Trino)
+    #[command(after_help = "Examples:\n  kam sql abc orders.csv --dialect duckdb | duckdb\n  kam sql abc orders.csv --dialect spark --table sales.order_lines --by product\n  kam sql clv-summary --dialect trino --table hive.erp.orders --col amount=net_amount --as-of 2024-12-31\n  kam sql receivables receivables.csv --dialect postgres --table ar --as-of 2024-06-30\n\nFILE's header names the columns (kam's role resolution); with --dialect duckdb and no --table the statement reads FILE itself.\nSee docs/scale.md.")]
+    Sql(SqlArgs),
 }
 
 /// How input files are found and read.
@@ -551,3 +558,4 @@ pub struct ReportArgs {
     #[arg(short, long)]
     pub quiet: bool,
 }
+

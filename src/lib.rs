@@ -14,3 +14,4 @@ pub mod metrics;
 pub mod output;
 pub mod period;
 pub mod report;
+pub mod sql;

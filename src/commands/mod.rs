@@ -12,6 +12,7 @@ mod schema;
 mod shared;
 mod scorecard;
 mod report;
+mod sql;
 
 use crate::cli::{Cli, Command};
 
@@ -28,5 +29,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Alerts(args) => alerts::run(args),
         Command::Scorecard(args) => scorecard::run(args),
         Command::Report(args) => report::run(args),
+        Command::Sql(args) => sql::run(args),
     }
 }

@@ -12,6 +12,7 @@ mod errors;
 mod products;
 mod properties;
 mod report;
+mod sql;
 mod scorecard;
 mod streaming;
 mod warnings;
