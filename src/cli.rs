@@ -94,6 +94,28 @@ pub struct InputArgs {
     /// Skip rows with unreadable values (counted on stderr) instead of stopping
     #[arg(long)]
     pub skip_bad_rows: bool,
+    // ---- Real ERP files (#16): mapped to crate::input::InputOptions in InputOptions::new.
+    /// Workbook sheet to read, by name or number from 1 (default: the first visible sheet with a header kam recognises)
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
+    /// The header is on this line / sheet row (1-based; default: found by scoring the first rows)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
+    /// Day-first or month-first for dates like 05/03/2024 (default: settled per column where a day is above 12)
+    #[arg(long, value_name = "dmy|mdy")]
+    pub date_order: Option<String>,
+    /// ',' is the decimal separator in amounts (default: detected in files with ';' between fields)
+    #[arg(long)]
+    pub decimal_comma: bool,
+    /// Drop lines that are exact copies of lines in an earlier input file (overlapping exports)
+    #[arg(long)]
+    pub dedupe: bool,
+    /// Keep only the lines in this currency, when the file has a currency column
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
+    /// Convert amounts to the reporting currency with the rates in FILE (CSV: currency,rate)
+    #[arg(long, value_name = "FILE")]
+    pub fx: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +124,8 @@ pub enum InputFormat {
     Tsv,
     Parquet,
     Ndjson,
+    /// .xlsx, .xlsm, .xlsb, .xls or .ods (told apart by the content)
+    Excel,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -151,6 +175,8 @@ pub enum OutputFormat {
     Ndjson,
     Parquet,
     Markdown,
+    /// An Excel workbook: money as numbers with a money format, dates as dates
+    Xlsx,
 }
 
 #[derive(Args, Debug)]

@@ -39,20 +39,15 @@ pub(crate) fn tables(args: &AbcArgs) -> anyhow::Result<(DataFrame, DataFrame, St
     };
     let period = Period::from_args(&args.period)?;
     let (key, name) = key_for(&args.by);
-    let key_role = roles::ORDERS.iter().find(|r| r.name == key).map(|r| r.name);
+    let key_role = roles::ORDERS.iter().find(|r| r.name == key.as_str()).and_then(|r| r.static_name());
     let mut required = vec!["amount"];
     required.extend(key_role);
     if period.is_bounded() {
         required.push("order_date");
     }
-    let request = Request {
-        table: "orders",
-        roles: roles::ORDERS,
-        required,
-        // order_date is read whenever the file has it, so a broken date is caught even without --from/--to.
-        optional: name.into_iter().chain(["order_date"]).collect(),
-        extra: if key_role.is_none() { vec![key.clone()] } else { vec![] },
-    };
+    // The order date is read and checked whenever the file has it (`Request::needs`).
+    let extra = if key_role.is_none() { vec![key.clone()] } else { vec![] };
+    let request = Request::orders().require(&required).optional(&name.into_iter().collect::<Vec<_>>()).extra(&extra);
     // Every key and first name in the period is a row of the result; lines outside it count for nothing.
     let items = input::query_grouped(&opts, &request, |orders| {
         let name = name.filter(|n| orders.clone().collect_schema().is_ok_and(|s| s.contains(n)));

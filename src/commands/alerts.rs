@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::cli::{AlertsArgs, FailOn, InputArgs};
 use crate::config::Config;
 use crate::error::WarningsFound;
-use crate::input::{roles, Request};
+use crate::input::Request;
 use crate::metrics::alerts::{self as metric, AlertParams};
 use crate::metrics::churn::ChurnParams;
 use crate::metrics::receivables::Buckets;
@@ -109,13 +109,7 @@ pub(crate) fn alerts_table(
 /// The sales_expense alerts of the month of `as_of` from an expenses file (`--expenses`).
 fn expense_alerts(input: &InputArgs, config: &Config, file: &str, as_of: NaiveDate, quiet: bool) -> anyhow::Result<LazyFrame> {
     let keys = ["customer_id", "salesperson", "region"];
-    let request = Request {
-        table: "expenses",
-        roles: roles::EXPENSES,
-        required: vec!["period", "amount", "budget"],
-        optional: keys.to_vec(),
-        extra: vec![],
-    };
+    let request = Request::expenses().require(&["period", "amount", "budget"]).optional(&keys);
     let table = load_table(input, config, std::slice::from_ref(&file.to_string()), &request, quiet)?;
     let present: Vec<&str> = keys.iter().copied().filter(|k| table.get_column_index(k).is_some()).collect();
     let month = format!("{:04}{:02}", as_of.year(), as_of.month());

@@ -10,7 +10,7 @@ use polars::prelude::*;
 use crate::cli::{ClvArgs, ClvModel};
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, roles, InputOptions, Request};
+use crate::input::{self, InputOptions, Request};
 use crate::metrics::clv::model_file::StandardErrors;
 use crate::metrics::clv::purchase::{ModelKind, PurchaseModel};
 use crate::metrics::clv::rfm::validate_rfm;
@@ -304,13 +304,7 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let settings = Settings::from_args(&args)?;
     let loaded = args.params.as_deref().map(load_params).transpose()?;
     let opts = InputOptions::new(&args.input, &config, "orders", quiet)?;
-    let request = Request {
-        table: "orders",
-        roles: roles::ORDERS,
-        required: vec!["order_date", "customer_id", "amount"],
-        optional: vec!["order_id", "cost"],
-        extra: vec![],
-    };
+    let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(&["order_id", "cost"]);
     let orders = input::load(&opts, &request)?;
     let has_order_id = orders.get_column_index("order_id").is_some();
     let has_cost = orders.column("cost").is_ok_and(|c| c.null_count() < c.len());

@@ -2,7 +2,6 @@
 //! product or per customer × product (SPEC §3); with `--per customer`, each customer's
 //! sales per month or year, its share of the company and its plan achievement.
 
-use std::cell::RefCell;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -10,7 +9,7 @@ use polars::prelude::*;
 use crate::cli::{AverageInventory, InputArgs, PerInterval, ProductsArgs, TurnoverBasis};
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, parse, roles, InputOptions, Request};
+use crate::input::{self, parse, InputOptions, Request};
 use crate::metrics::abc::Thresholds;
 use crate::metrics::products::{self, Average, Basis, Interval, Settings};
 use crate::output;
@@ -101,7 +100,7 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
         required.push("product_id");
         optional.extend(["quantity", "cost", "product_name"]);
     }
-    let request = Request { table: "orders", roles: roles::ORDERS, required, optional, extra: vec![] };
+    let request = Request::orders().require(&required).optional(&optional);
     let mut settings = Settings {
         from: NaiveDate::MIN,
         to: NaiveDate::MAX,
@@ -132,14 +131,9 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
     } else {
         note(quiet, "no --inventory given: inventory, turnover, days_of_inventory, cross_ratio and contribution_ratio are empty".into());
     }
-    // How to finish the table from the per-key sums, learnt while the query is built.
-    let plan: RefCell<Option<TablePlan>> = RefCell::new(None);
-    let sums = |orders: LazyFrame, settings: &Settings, range: Option<LazyFrame>| {
-        let (sums, table_plan) = plan_table(args, orders, inventory.as_ref(), settings, range)?;
-        *plan.borrow_mut() = Some(table_plan);
-        Ok(sums)
-    };
-    let finish = |sums: DataFrame, settings: &Settings| plan.borrow().as_ref().expect("planned by the query").finish(sums, settings);
+    // How to finish the table from the per-key sums is learnt while the query is built,
+    // and comes back with the query's result (`input::query_grouped_with`).
+    let sums = |orders: LazyFrame, settings: &Settings, range: Option<LazyFrame>| plan_table(args, orders, inventory.as_ref(), settings, range);
     // Inventory levels are taken at the period's ends, so with inventory the ends must be
     // known before the computation: when not given, a first pass over the order dates
     // finds them. The order lines stream from the files into sums per key, and the table
@@ -147,32 +141,33 @@ pub(crate) fn table(args: &ProductsArgs) -> anyhow::Result<Option<DataFrame>> {
     // (reported only) come out of the same query. The sums have a row for every key with
     // any line, in the period or not, with its names: text is checked on them
     // (`input::query_grouped`).
-    let result = match (period.from, period.to, &inventory) {
+    let (result, has_cost) = match (period.from, period.to, &inventory) {
         (Some(from), Some(to), _) => {
             (settings.from, settings.to) = (from, to);
-            finish(input::query_grouped(&opts, &request, |orders| sums(orders, &settings, None))?, &settings)?
+            let (per_key, plan) = input::query_grouped_with(&opts, &request, |orders| sums(orders, &settings, None))?;
+            (plan.finish(per_key, &settings)?, plan.has_cost)
         }
         (from, to, None) => {
             (settings.from, settings.to) = (from.unwrap_or(NaiveDate::MIN), to.unwrap_or(NaiveDate::MAX));
-            let per_key = input::query_grouped(&opts, &request, |orders| {
+            let (per_key, plan) = input::query_grouped_with(&opts, &request, |orders| {
                 let range = products::sold_range(orders.clone(), &settings);
                 sums(orders, &settings, Some(range))
             })?;
             let first = from.or(first_date(&per_key, "first_order")?);
             let last = to.or(first_date(&per_key, "last_order")?);
-            let result = finish(per_key.drop_many(["first_order", "last_order"]), &settings)?;
+            let result = plan.finish(per_key.drop_many(["first_order", "last_order"]), &settings)?;
             (settings.from, settings.to) = (first.unwrap_or(settings.from), last.unwrap_or(settings.to));
-            result
+            (result, plan.has_cost)
         }
         (_, _, Some(_)) => {
             // A first streamed pass over the order dates alone finds the period's ends.
-            let dates = Request { table: "orders", roles: roles::ORDERS, required: vec!["order_date"], optional: vec![], extra: vec![] };
+            let dates = Request::orders().require(&["order_date"]);
             let range = input::query(&opts, &dates, |orders| Ok(date_range(orders, &period)))?;
             (settings.from, settings.to) = resolve_from_range(&range, &period)?;
-            finish(input::query_grouped(&opts, &request, |orders| sums(orders, &settings, None))?, &settings)?
+            let (per_key, plan) = input::query_grouped_with(&opts, &request, |orders| sums(orders, &settings, None))?;
+            (plan.finish(per_key, &settings)?, plan.has_cost)
         }
     };
-    let has_cost = plan.borrow().as_ref().is_none_or(|p| p.has_cost);
     if !has_cost {
         note(quiet, "the orders have no cost column: cost, gross_profit, gross_margin_rate and the ratios built on them are empty (map one with --col cost=HEADER)".into());
     }
@@ -290,13 +285,7 @@ fn load_inventory(args: &ProductsArgs, config: &Config, by_customer: bool) -> an
         ..args.input.clone()
     };
     let opts = InputOptions::new(&inv_args, config, "inventory", args.output.quiet)?;
-    let request = Request {
-        table: "inventory",
-        roles: roles::INVENTORY,
-        required: vec!["snapshot_date", "product_id"],
-        optional: vec!["quantity", "value", "customer_id"],
-        extra: vec![],
-    };
+    let request = Request::inventory().require(&["snapshot_date", "product_id"]).optional(&["quantity", "value", "customer_id"]);
     let inv = input::load(&opts, &request)?;
     let files = args.inventory.join(", ");
     if !has(&inv, "quantity") && !has(&inv, "value") {

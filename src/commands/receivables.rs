@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::cli::{InputArgs, ReceivablesArgs};
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{roles, Request};
+use crate::input::Request;
 
 use super::shared::{load_orders, load_table, money_type, parse_share, parse_total_assets, require_as_of, with_missing};
 use crate::metrics::receivables::{self as metric, AgingParams, Buckets};
@@ -24,13 +24,9 @@ pub(crate) fn load_receivables(
     inputs: &[String],
     quiet: bool,
 ) -> anyhow::Result<LazyFrame> {
-    let request = Request {
-        table: "receivables",
-        roles: roles::RECEIVABLES,
-        required: vec!["customer_id", "invoice_id", "invoice_date", "due_date", "amount"],
-        optional: vec!["paid_amount", "open_amount", "paid_date"],
-        extra: vec![],
-    };
+    let request = Request::receivables()
+        .require(&["customer_id", "invoice_id", "invoice_date", "due_date", "amount"])
+        .optional(&["paid_amount", "open_amount", "paid_date"]);
     let frame = load_table(args, config, inputs, &request, quiet)?;
     let money = money_type(args, config);
     Ok(with_missing(
@@ -52,13 +48,7 @@ pub(crate) fn load_limits(args: &InputArgs, config: &Config, customers: Option<&
         )?;
         return Ok(empty.lazy());
     };
-    let request = Request {
-        table: "customers",
-        roles: roles::CUSTOMERS,
-        required: vec!["customer_id"],
-        optional: vec!["credit_limit"],
-        extra: vec![],
-    };
+    let request = Request::customers().require(&["customer_id"]).optional(&["credit_limit"]);
     let frame = load_table(args, config, &[file.to_string()], &request, quiet)?;
     Ok(metric::limits(with_missing(frame, &[("credit_limit", money)])))
 }

@@ -6,9 +6,10 @@ use polars::prelude::*;
 use crate::cli::{InputFormat, SchemaArgs, TableKind};
 use crate::config::Config;
 use crate::input::parse::{self, date_from_text, trimmed};
+use crate::input::resolve;
 use crate::input::roles::{self, Role};
 use crate::input::source::{self, Source};
-use crate::input::InputOptions;
+use crate::input::{InputOptions, Request};
 use crate::output;
 
 fn table_roles(kind: TableKind) -> (&'static str, &'static [Role]) {
@@ -30,8 +31,9 @@ fn guess_table(headers: &[String], config: &Config) -> TableKind {
         .iter()
         .max_by_key(|&&kind| {
             let (name, table) = table_roles(kind);
-            let (found, missing) = roles::resolve(table, headers, &config.columns_for(name));
-            let required = table.iter().filter(|r| r.required).count();
+            let request = Request::complete(name);
+            let (found, missing) = resolve::resolve(table, headers, &config.columns_for(name), &request.must_have());
+            let required = request.must_have().len();
             // Share of required roles found, in per mille, then the number of roles found.
             ((required - missing.len()) * 1000 / required.max(1), found.len())
         })
@@ -46,10 +48,10 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<()> {
         let kind = args.table.unwrap_or_else(|| guess_table(&source.headers, &config));
         let (table_name, table) = table_roles(kind);
         let opts = InputOptions::new(&args.input, &config, table_name, true)?;
-        let (found, missing) = roles::resolve(table, &source.headers, &opts.columns);
+        let (found, missing) = resolve::resolve(table, &source.headers, &opts.columns, &Request::complete(table_name).must_have());
         let raw = source.read_columns(&(0..source.headers.len()).collect::<Vec<_>>())?;
         describe_source(&source, table_name, raw.height(), &missing);
-        let mut columns = describe_columns(&source, &raw, &found, table, &opts)?;
+        let mut columns = describe_columns(&source, &raw, &found, table_name, &opts)?;
         output::write(&mut columns, &args.output)?;
     }
     Ok(())
@@ -61,8 +63,15 @@ fn describe_source(source: &Source, table: &str, rows: usize, missing: &[Role]) 
         InputFormat::Csv | InputFormat::Tsv => "csv",
         InputFormat::Parquet => "parquet",
         InputFormat::Ndjson => "ndjson",
+        InputFormat::Excel => "excel",
     };
     eprintln!("format:    {format}");
+    if let Some((sheet, sheets)) = &source.sheet {
+        eprintln!("sheet:     {sheet} (sheets: {})", sheets.join(", "));
+    }
+    if let Some(header) = source.header.as_ref().filter(|h| !h.is_first_row() || source.sheet.is_some()) {
+        eprintln!("header:    {}", header.why);
+    }
     if let Some(c) = source.csv() {
         let delimiter = if c.delimiter == b'\t' { "tab".to_string() } else { (c.delimiter as char).to_string() };
         let how = if c.delimiter_detected { "detected" } else { "given" };
@@ -84,7 +93,7 @@ fn describe_columns(
     source: &Source,
     raw: &DataFrame,
     found: &[(Role, String)],
-    table: &[Role],
+    table: &'static str,
     opts: &InputOptions,
 ) -> anyhow::Result<DataFrame> {
     let mut headers = Vec::new();
@@ -95,10 +104,10 @@ fn describe_columns(
     let mut problems = Vec::new();
     for (i, header) in source.headers.iter().enumerate() {
         let column = raw.columns()[i].clone();
-        let mapped = found.iter().find(|(_, h)| h == header).map(|(r, _)| *r);
+        let mapped = found.iter().find(|(_, h)| h == header).map(|(r, _)| r.clone());
         let stats = column_stats(&column)?;
         headers.push(header.clone());
-        role_names.push(mapped.map_or(String::new(), |r| r.name.to_string()));
+        role_names.push(mapped.as_ref().map_or(String::new(), |r| r.name.to_string()));
         types.push(stats.0);
         filled.push(stats.1);
         examples.push(stats.2);
@@ -154,9 +163,10 @@ fn column_stats(column: &Column) -> anyhow::Result<(String, u32, String)> {
     Ok((kind.to_string(), filled, example))
 }
 
-fn first_problem(column: &Column, role: Role, table: &[Role], opts: &InputOptions) -> anyhow::Result<String> {
-    let frame = DataFrame::new(column.len(), vec![column.clone().with_name(role.name.into())])?;
-    let required: Vec<&str> = table.iter().filter(|r| r.required).map(|r| r.name).collect();
+fn first_problem(column: &Column, role: Role, table: &'static str, opts: &InputOptions) -> anyhow::Result<String> {
+    let frame = DataFrame::new(column.len(), vec![column.clone().with_name(role.name.as_ref().into())])?;
+    let request = Request::complete(table);
+    let required = request.must_have();
     Ok(match parse::parse(&frame, &[role], &required, &opts.parse) {
         Ok(p) => p
             .problems

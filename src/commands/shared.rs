@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::cli::InputArgs;
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, roles, InputOptions, Request};
+use crate::input::{self, InputOptions, Request};
 use crate::period::Period;
 
 /// The date in the first row of `column`, if there is one.
@@ -69,13 +69,7 @@ pub(crate) fn require_as_of(period: &Period, command: &str) -> anyhow::Result<Na
 
 /// Order lines (customer_id, amount, order_date) from `inputs`.
 pub(crate) fn load_orders(args: &InputArgs, config: &Config, inputs: &[String], quiet: bool, optional: Vec<&'static str>) -> anyhow::Result<DataFrame> {
-    let request = Request {
-        table: "orders",
-        roles: roles::ORDERS,
-        required: vec!["order_date", "customer_id", "amount"],
-        optional,
-        extra: vec![],
-    };
+    let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(&optional);
     load_table(args, config, inputs, &request, quiet)
 }
 

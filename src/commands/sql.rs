@@ -10,7 +10,8 @@ use std::io::Write;
 use crate::cli::{Encoding, InputArgs, InputFormat, SqlArgs, SqlDialect, SqlMetric};
 use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::roles::{self, Kind, Role};
+use crate::input::resolve;
+use crate::input::roles::{self, Role};
 use crate::input::source::{self, Location, Source};
 use crate::input::InputOptions;
 use crate::metrics::abc::{key_column_name, Thresholds};
@@ -201,13 +202,7 @@ impl Input {
         let wanted: Vec<Role> = needs
             .iter()
             .map(|n| {
-                table_roles.iter().find(|r| r.name == n.role).copied().unwrap_or_else(|| Role {
-                    name: Box::leak(n.role.clone().into_boxed_str()),
-                    kind: Kind::Text,
-                    required: true,
-                    non_negative: false,
-                    aliases: &[],
-                })
+                table_roles.iter().find(|r| r.name == n.role.as_str()).cloned().unwrap_or_else(|| Role::extra(&n.role))
             })
             .collect();
         let mut explicit = explicit.clone();
@@ -215,10 +210,11 @@ impl Input {
             explicit.entry(n.role.clone()).or_insert_with(|| n.role.clone());
         }
         explicit.retain(|role, _| needs.iter().any(|n| n.role == *role));
-        let found: HashMap<&str, String> = match &self.headers {
+        let found: HashMap<String, String> = match &self.headers {
             Some(headers) => {
-                let (found, missing) = roles::resolve(&wanted, headers, &explicit);
-                if let Some(role) = missing.iter().find(|r| needs.iter().any(|n| n.role == r.name && (n.required || explicit.contains_key(r.name)))) {
+                let must: Vec<&str> = needs.iter().filter(|n| n.required).map(|n| n.role.as_str()).collect();
+                let (found, missing) = resolve::resolve(&wanted, headers, &explicit, &must);
+                if let Some(role) = missing.iter().find(|r| needs.iter().any(|n| n.role == r.name && (n.required || explicit.contains_key(r.name.as_ref())))) {
                     return Err(bad_input(format!(
                         "{}: no column for {} (columns: {}); map one with --col {}=HEADER",
                         self.file_name,
@@ -235,16 +231,16 @@ impl Input {
                         )));
                     }
                 }
-                found.into_iter().map(|(r, h)| (r.name, h)).collect()
+                found.into_iter().map(|(r, h)| (r.name.to_string(), h)).collect()
             }
             // Only a table: the mapped header, else the role's own name; optional roles
             // are read only when mapped, since the table may not have them.
             None => wanted
                 .iter()
                 .zip(needs)
-                .filter_map(|(r, n)| match explicit.get(r.name) {
-                    Some(h) => Some((r.name, h.clone())),
-                    None if n.required => Some((r.name, r.name.to_string())),
+                .filter_map(|(r, n)| match explicit.get(r.name.as_ref()) {
+                    Some(h) => Some((r.name.to_string(), h.clone())),
+                    None if n.required => Some((r.name.to_string(), r.name.to_string())),
                     None => None,
                 })
                 .collect(),
@@ -268,8 +264,8 @@ fn file_source(src: &Source, path: &std::path::Path, opts: &InputOptions) -> any
     let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string();
     match src.format {
         InputFormat::Parquet => Ok(lines::Source::Parquet { path: absolute }),
-        InputFormat::Ndjson => Err(bad_input(format!(
-            "{}: NDJSON is not rendered for DuckDB; convert it to CSV or Parquet, or load it into a table and pass --table",
+        InputFormat::Ndjson | InputFormat::Excel => Err(bad_input(format!(
+            "{}: NDJSON and workbooks are not rendered for DuckDB; convert it to CSV or Parquet, or load it into a table and pass --table",
             src.name
         ))),
         InputFormat::Csv | InputFormat::Tsv => {

@@ -13,12 +13,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use polars::prelude::*;
 
-use crate::cli::InputFormat;
-use super::fast;
-use super::parse::{self, Pass, TextCheck};
+use super::request::{InputOptions, Request};
+use super::resolve::resolve_columns;
 use super::roles::{Kind, Role};
-use super::source::{self, Location, Source};
-use super::{resolve_columns, InputOptions, Request};
+use super::sources::{self, Location, Source};
+use super::values::{self as parse, text, Pass, TextCheck};
+use crate::cli::InputFormat;
 
 /// Name of the per-row flag: a value the pass could not read, or an extra field.
 const BAD: &str = "__bad";
@@ -61,25 +61,27 @@ fn counted(rows: LazyFrame, check: Arc<RowCheck>) -> LazyFrame {
 /// The request's table as a lazy scan typed by `pass`, or None where only the
 /// thorough load can read it.
 pub fn scan(opts: &InputOptions, req: &Request, pass: Pass, text_check: TextCheck) -> Option<Scan> {
-    let locations = source::expand(&opts.inputs).ok()?;
+    let locations = sources::expand(&opts.inputs).ok()?;
+    if locations.len() > 1 || opts.dedupe {
+        return None;
+    }
     let wanted = req.wanted_roles();
     let mut files = Vec::new();
     for location in &locations {
-        let (lazy, found) = scan_one(location, opts, req, &wanted, pass)?;
+        let (lazy, found) = scan_one(location, opts, req, pass)?;
         files.push((lazy, found));
     }
     // A role found in some files only is null in the others, as in the thorough load.
-    let present: Vec<Role> = wanted.iter().filter(|r| files.iter().any(|(_, f)| f.contains(&r.name))).copied().collect();
-    let required = req.required_of(&present);
+    let present: Vec<Role> = wanted.iter().filter(|r| files.iter().any(|(_, f)| f.contains(&r.name.to_string()))).cloned().collect();
     let mut typed = Vec::new();
     for (lazy, found) in files {
         let dtypes = lazy.clone().collect_schema().ok()?;
         let mut values = Vec::new();
         let mut bads = Vec::new();
         for role in &present {
-            if found.contains(&role.name) {
-                let dtype = dtypes.get(role.name)?;
-                let (value, bad) = parse::typed(role, dtype, required.contains(&role.name), &opts.parse, pass, text_check).ok()?;
+            if found.contains(&role.name.to_string()) {
+                let dtype = dtypes.get(role.name.as_ref())?;
+                let (value, bad) = parse::typed(role, dtype, req.needs(&role.name), &opts.parse, pass, text_check).ok()?;
                 values.push(value);
                 bads.push(bad);
             } else {
@@ -94,7 +96,7 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass, text_check: TextChec
     }
     let all = concat(typed, UnionArgs { parallel: true, rechunk: false, ..Default::default() }).ok()?;
     let check = Arc::new(RowCheck::default());
-    let names: Vec<Expr> = present.iter().map(|r| col(r.name)).collect();
+    let names: Vec<Expr> = present.iter().map(|r| col(r.name.as_ref())).collect();
     // Cached: a query that uses the rows several times (products: sums and date range)
     // would otherwise scan the file again for each use.
     let frame = counted(all, check.clone()).cache().select(names);
@@ -102,18 +104,21 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass, text_check: TextChec
 }
 
 /// One file as a lazy frame of raw columns named by role, and the roles it has.
-fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[Role], pass: Pass) -> Option<(LazyFrame, Vec<&'static str>)> {
-    let (source, found, lazy) = match source::format_of(location, opts.read.format) {
+fn scan_one(location: &Location, opts: &InputOptions, req: &Request, pass: Pass) -> Option<(LazyFrame, Vec<String>)> {
+    let (source, found, lazy) = match sources::format_of(location, opts.read.format) {
         InputFormat::Parquet => {
             let path = location.path().ok()?;
             let source = Source::open(location, &opts.read).ok()?;
-            let found = resolve_columns(&source, opts, req, wanted).ok()?;
+            let found = resolve_columns(&source, opts, req).ok()?;
             let lazy = LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().to_string()), ScanArgsParquet::default()).ok()?;
             (source, found, lazy)
         }
         _ => {
             let (source, path) = Source::open_head(location, &opts.read)?;
-            let found = resolve_columns(&source, opts, req, wanted).ok()?;
+            let found = resolve_columns(&source, opts, req).ok()?;
+            if pass == Pass::Thorough && !opts.decimal_comma && source.csv().is_some_and(|c| c.delimiter == b';') {
+                return None;
+            }
             // The fast pass lets polars' CSV reader parse numbers (quantity) as it splits
             // the line instead of keeping their text: one string column fewer. A field it
             // cannot parse fails the query, and the thorough pass, which reads text and
@@ -126,12 +131,15 @@ fn scan_one(location: &Location, opts: &InputOptions, req: &Request, wanted: &[R
             (source, found, lazy)
         }
     };
-    let mut raw: Vec<Expr> = found.iter().map(|(role, header)| col(header.as_str()).alias(role.name)).collect();
+    if found.iter().any(|(role, _)| role.name == "currency") {
+        return None;
+    }
+    let mut raw: Vec<Expr> = found.iter().map(|(role, header)| col(header.as_str()).alias(role.name.as_ref())).collect();
     if source.csv().is_some() {
         let extra = EXTRA.map(|e| col(e).str().contains(lit(r"\S"), true).fill_null(lit(false)));
         raw.push(extra.into_iter().reduce(|a, b| a.or(b))?.alias(BAD));
     }
-    Some((lazy.select(raw), found.iter().map(|(r, _)| r.name).collect()))
+    Some((lazy.select(raw), found.iter().map(|(r, _)| r.name.to_string()).collect()))
 }
 
 /// Columns past the header's width, read to catch rows with extra fields: polars drops
@@ -179,13 +187,14 @@ pub fn collect_checked(plan: LazyFrame, check: &RowCheck, text_check: TextCheck)
     Ok(frame)
 }
 
-/// Whether a text column of `frame` has a value that is empty or has surrounding space.
+/// Whether a text column of `frame` has a value that is empty, has surrounding space,
+/// or marks a totals row.
 fn has_text_to_trim(frame: &DataFrame) -> PolarsResult<bool> {
     let tests: Vec<Expr> = frame
         .schema()
         .iter()
         .filter(|(_, dtype)| **dtype == DataType::String)
-        .map(|(name, _)| fast::test_text(col(name.clone()), fast::needs_trimming).any(true))
+        .map(|(name, _)| parse::test_text(col(name.clone()), text::needs_a_closer_look).any(true))
         .collect();
     if tests.is_empty() {
         return Ok(false);

@@ -2,6 +2,7 @@
 //! terminal, files replaced atomically.
 
 mod table;
+mod xlsx;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -47,6 +48,7 @@ pub fn resolve_format(opts: &OutputArgs) -> OutputFormat {
             "tsv" | "tab" => OutputFormat::Tsv,
             "md" | "markdown" => OutputFormat::Markdown,
             "txt" => OutputFormat::Table,
+            "xlsx" => OutputFormat::Xlsx,
             _ => OutputFormat::Csv,
         };
     }
@@ -100,6 +102,7 @@ pub fn render(frame: &mut DataFrame, format: OutputFormat, w: &mut dyn Write) ->
         }
         OutputFormat::Table => writeln!(w, "{}", table::render_table(frame, TABLE_FLOAT_DIGITS))?,
         OutputFormat::Markdown => write!(w, "{}", table::render_markdown(frame, TABLE_FLOAT_DIGITS))?,
+        OutputFormat::Xlsx => w.write_all(&xlsx::workbook(frame)?)?,
     }
     Ok(())
 }

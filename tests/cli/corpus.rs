@@ -61,10 +61,8 @@ fn generate(dir: &Path, name: &str) {
             text.extend_from_slice(b"\",1.00\n2024-01-03,C2,Beta,2.00\n");
             std::fs::write(path, text).unwrap();
         }
-        // Floats rounded once to cents (polars: x * 100 rounded half to even), then summed exactly:
-        // C1 0.1 + 0.2 -> 0.10 + 0.20 = 0.30 (not 0.30000000000000004); C2 1234.565 -> 1234.56;
-        // C3 7.0 + 2.675 -> 7.00 + 2.68 = 9.68 (2.675 * 100 is 267.5 in floats, half to even: 268).
-        // Total 1244.54.
+        // Float money follows the CSV rule (#16): 1234.565 and 2.675 have 3 decimals, more
+        // than the money scale 2, so the file is refused at row 3, not rounded.
         "float_amounts.parquet" => write_parquet(
             &path,
             df!(

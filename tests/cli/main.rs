@@ -7,6 +7,7 @@ mod abc;
 mod clv;
 mod corpus;
 mod crash_safety;
+mod erp;
 mod errors;
 mod layout;
 mod products;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use kam::cli::Encoding;
 use kam::input::parse::{parse, ParseSettings};
-use kam::input::roles::{self, ORDERS};
+use kam::input::roles::ORDERS;
 use kam::input::source::ReadSettings;
 use kam::input::{self, InputOptions, Request};
 use kam::metrics::abc::{items, summary, Thresholds};
@@ -130,19 +130,17 @@ fn write_orders(path: &std::path::Path, lines: &[(u8, i64)]) {
 fn load(paths: &[&std::path::Path]) -> DataFrame {
     let opts = InputOptions {
         inputs: paths.iter().map(|p| p.display().to_string()).collect(),
-        read: ReadSettings { format: None, delimiter: None, encoding: Encoding::Utf8 },
-        parse: ParseSettings { money_scale: 2, date_format: None },
+        read: ReadSettings { format: None, delimiter: None, encoding: Encoding::Utf8, sheet: None, header_row: None },
+        parse: ParseSettings { money_scale: 2, date_format: None, date_order: None, decimal_comma: false },
         columns: HashMap::new(),
         skip_bad_rows: false,
+        decimal_comma: false,
+        dedupe: false,
+        currency: None,
+        fx: None,
         quiet: true,
     };
-    let request = Request {
-        table: "orders",
-        roles: roles::ORDERS,
-        required: vec!["amount", "customer_id"],
-        optional: vec!["customer_name", "order_date"],
-        extra: vec![],
-    };
+    let request = Request::orders().require(&["amount", "customer_id"]).optional(&["customer_name"]);
     input::load(&opts, &request).unwrap()
 }
 
@@ -232,8 +230,8 @@ proptest! {
     fn money_parser_round_trips_decimals_with_up_to_two_places(values in prop::collection::vec(written(), 1..40)) {
         let texts: Vec<String> = values.iter().map(Written::text).collect();
         let raw = df!("amount" => texts.clone()).unwrap();
-        let amount = *ORDERS.iter().find(|r| r.name == "amount").unwrap();
-        let p = parse(&raw, &[amount], &["amount"], &ParseSettings { money_scale: 2, date_format: None }).unwrap();
+        let amount = ORDERS.iter().find(|r| r.name == "amount").unwrap().clone();
+        let p = parse(&raw, &[amount], &["amount"], &ParseSettings { money_scale: 2, date_format: None, date_order: None, decimal_comma: false }).unwrap();
         prop_assert!(p.problems.is_empty(), "{:?} in {:?}", p.problems, texts);
         let got: Vec<String> = p.frame.column("amount").unwrap().as_materialized_series().iter().map(|v| v.to_string()).collect();
         let want: Vec<String> = values.iter().map(|w| cents_text(w.cents)).collect();

@@ -131,9 +131,11 @@ fn a_trailing_delimiter_on_every_line_keeps_the_streamed_read() {
 }
 
 #[test]
-fn files_with_and_without_an_optional_column_are_streamed_together() {
+fn files_with_and_without_an_optional_column_are_read_together() {
     // Split the sample in two; the second half loses customer_name. The names of
     // customers seen in the first half still show; the totals are those of the whole.
+    // Several files are loaded, not streamed: every line is checked against the lines
+    // of the earlier files for copies (overlapping exports, #16).
     let text = sample_orders();
     let lines: Vec<&str> = text.lines().collect();
     let half = lines.len() / 2;
@@ -149,7 +151,7 @@ fn files_with_and_without_an_optional_column_are_streamed_together() {
     let glob = format!("{}/part*.csv", dir.path().display());
     let run = kam_env(&["abc", &glob, "-q", "--format", "csv"], &TRACE);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("orders streamed, Fast pass"), "{}", run.stderr);
+    assert!(run.stderr.contains("orders loaded: the scan declined"), "{}", run.stderr);
     let whole = abc(&sample("orders.csv")).0;
     assert_eq!(column(&run.stdout, "sales"), column(&whole, "sales"));
     assert_eq!(column(&run.stdout, "customer_id"), column(&whole, "customer_id"));

@@ -1,26 +1,39 @@
-//! Turning raw columns into typed ones, and saying exactly what is wrong when
-//! a value cannot be read.
+//! Value readers: turning raw columns into typed ones, and saying exactly what is
+//! wrong when a value cannot be read. money, dates and text each hold their fast
+//! reader, their thorough reader and their explanation of a bad value; this module
+//! picks one per role and column type.
 //!
 //! Everything is a polars expression: each role gets a value expression and a
 //! "bad" flag expression; one pass computes both for every row.
 
-use polars::prelude::*;
-use rust_decimal::Decimal;
+pub mod dates;
+pub mod money;
+pub mod text;
+mod udf;
 
-use super::fast;
+use polars::prelude::*;
+
 use super::roles::{Kind, Role};
+pub use dates::{date_from_text, DateOrder};
+pub use money::money_type;
+pub use text::trimmed;
+pub use udf::test_text;
 
 pub struct ParseSettings {
     /// Decimal places kept for money; values with more are rejected, never rounded.
     pub money_scale: usize,
-    /// A forced chrono date format; otherwise ISO, 2024/3/5 and 20240305 are read.
+    /// A forced chrono date format; otherwise ISO, 2024/3/5, 20240305, serials... are read.
     pub date_format: Option<String>,
+    /// Day-first or month-first for dates like 05/03/2024; None: settled per column.
+    pub date_order: Option<DateOrder>,
+    /// ',' is the decimal separator (forced, or detected per file).
+    pub decimal_comma: bool,
 }
 
 /// The first unreadable value of one column, and how many there are.
 #[derive(Debug, Clone)]
 pub struct Problem {
-    pub role: &'static str,
+    pub role: String,
     /// Index of the first bad row in the frame (0-based).
     pub index: usize,
     pub value: String,
@@ -37,11 +50,6 @@ pub struct Parsed {
     pub bad_rows: BooleanChunked,
 }
 
-/// The money type: exact decimal with `scale` places.
-pub fn money_type(scale: usize) -> DataType {
-    DataType::Decimal(38, scale)
-}
-
 fn bad_name(role: &str) -> String {
     format!("__bad_{role}")
 }
@@ -52,68 +60,16 @@ fn value_name(role: &str) -> String {
 }
 
 /// The value of a role the file lacks, for `select_typed`: null.
-pub(super) fn missing(role: &Role, s: &ParseSettings) -> Expr {
-    lit(NULL).cast(role_type(role.kind, s)).alias(value_name(role.name))
+pub fn missing(role: &Role, s: &ParseSettings) -> Expr {
+    lit(NULL).cast(role_type(role.kind, s)).alias(value_name(&role.name))
 }
 
 /// The typed columns of `roles`, named by role, then `flags`: `values` (from `typed`)
 /// are computed first, the flags over them.
-pub(super) fn select_typed(frame: LazyFrame, roles: &[Role], values: Vec<Expr>, flags: Vec<Expr>) -> LazyFrame {
-    let mut out: Vec<Expr> = roles.iter().map(|r| col(value_name(r.name)).alias(r.name)).collect();
+pub fn select_typed(frame: LazyFrame, roles: &[Role], values: Vec<Expr>, flags: Vec<Expr>) -> LazyFrame {
+    let mut out: Vec<Expr> = roles.iter().map(|r| col(value_name(&r.name)).alias(r.name.as_ref())).collect();
     out.extend(flags);
     frame.with_columns(values).select(out)
-}
-
-/// Text with surrounding space removed; empty text is null.
-pub(crate) fn trimmed(raw: Expr) -> Expr {
-    let t = raw.str().strip_chars(lit(NULL));
-    when(t.clone().eq(lit(""))).then(lit(NULL).cast(DataType::String)).otherwise(t)
-}
-
-/// Dates as ISO, 2024/3/5, 2024.3.5, 2024年3月5日 or 20240305, with an optional time part.
-pub(crate) fn date_from_text(text: Expr, format: Option<&str>) -> Expr {
-    let options = |f: &str| StrptimeOptions {
-        format: Some(f.into()),
-        strict: false,
-        exact: true,
-        cache: true,
-    };
-    if let Some(f) = format {
-        return text.str().to_date(options(f));
-    }
-    text.str()
-        .replace(lit(r"[ T]\d{1,2}:\d{2}.*$"), lit(""), false)
-        .str()
-        .replace_all(lit(r"[/.年月]"), lit("-"), false)
-        .str()
-        .replace(lit("日$"), lit(""), false)
-        .str()
-        .replace(lit(r"^(\d{4})(\d{2})(\d{2})$"), lit("$1-$2-$3"), false)
-        .str()
-        .to_date(options("%Y-%m-%d"))
-}
-
-/// The money pattern after currency signs and spaces are removed: optional sign,
-/// digits with optional correct thousands groups, at most `scale` decimals.
-/// (reliability fix) ASCII digits only: `\d` also matched full-width and other Unicode digits
-/// ('１２３'), which passed the check and then failed the cast, so an optional money column
-/// (cost, paid_amount, ...) silently became empty instead of reporting the row.
-fn money_pattern(scale: usize) -> String {
-    if scale == 0 {
-        r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)$".to_string()
-    } else {
-        format!(r"^[+-]?([0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]+)(\.[0-9]{{1,{scale}}})?$")
-    }
-}
-
-/// Strip currency signs, spaces and a leading '+', and turn (12.50) into -12.50.
-fn money_text(text: Expr) -> Expr {
-    text.str()
-        .replace_all(lit(r"[¥￥$€£\s]|RMB|CNY|元"), lit(""), false)
-        .str()
-        .replace(lit(r"^\((.*)\)$"), lit("-$1"), false)
-        .str()
-        .replace(lit(r"^\+"), lit(""), false)
 }
 
 /// How much work parsing does. `Fast` reads what most exports hold (ISO dates, plain
@@ -122,14 +78,14 @@ fn money_text(text: Expr) -> Expr {
 /// timestamps, thousands separators, currency signs and (12.50): its flags are the
 /// real problems. Where the fast pass accepts a value, both give the same one, so
 /// `parse` runs the thorough pass only on columns with a flag, and the streamed scan
-/// (`scan`) on every column once any row has one.
+/// on every column once any row has one.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Pass {
     Fast,
     Thorough,
 }
 
-/// Where the fast pass looks for text that needs trimming.
+/// Where the fast pass looks for text that needs trimming (or is a totals marker).
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum TextCheck {
     /// On every row.
@@ -146,63 +102,60 @@ pub enum TextCheck {
 /// frame computes the values first and the flags over them (`select_typed`). One
 /// expression for both let polars evaluate the parse twice where its common
 /// subexpression elimination did not share it (CSV `kam abc`: 10% more CPU).
-pub(super) fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass, text_check: TextCheck) -> Result<(Expr, Expr), String> {
-    let raw = col(role.name);
-    let val = col(value_name(role.name));
+pub fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, pass: Pass, text_check: TextCheck) -> Result<(Expr, Expr), String> {
+    let raw = col(role.name.as_ref());
+    let val = col(value_name(&role.name));
     let text = trimmed(raw.clone());
     let present = || text.clone().is_not_null();
     // What the fast pass flags needs the thorough one, so a flagged row's value is not used.
     let fast = pass == Pass::Fast;
     let (value, bad) = match (role.kind, dtype) {
         (Kind::Text, DataType::String) if fast && text_check == TextCheck::InResult => (raw.clone(), lit(false)),
-        (Kind::Text, DataType::String) if fast => (raw.clone(), fast::test_text(raw.clone(), fast::needs_trimming).fill_null(lit(false))),
-        (Kind::Text, DataType::String) => (text.clone(), lit(false)),
+        (Kind::Text, DataType::String) if fast => (raw.clone(), test_text(raw.clone(), text::needs_a_closer_look).fill_null(lit(false))),
+        // A totals or footer marker in a key is not data: the thorough load drops the row.
+        (Kind::Text, DataType::String) => (text.clone(), test_text(text.clone(), text::is_non_data).fill_null(lit(false))),
         (Kind::Text, _) => (raw.clone().cast(DataType::String), lit(false)),
 
         (Kind::Date, DataType::String) if fast => {
             let v = match s.date_format.as_deref() {
                 Some(format) => date_from_text(raw.clone(), Some(format)),
-                None => fast::iso_dates(raw.clone()),
+                None => dates::iso_dates(raw.clone()),
             };
             (v, raw.clone().is_not_null().and(val.clone().is_null()))
         }
         (Kind::Date, DataType::String) => {
-            let v = date_from_text(text.clone(), s.date_format.as_deref());
+            let v = match s.date_format.as_deref() {
+                Some(format) => date_from_text(text.clone(), Some(format)),
+                None => dates::thorough_dates(text.clone(), s.date_order),
+            };
             (v, present().and(val.clone().is_null()))
         }
-        (Kind::Date, DataType::Date) => (raw.clone(), lit(false)),
-        (Kind::Date, DataType::Datetime(_, _)) => (raw.clone().cast(DataType::Date), lit(false)),
+        (Kind::Date, DataType::Date) => (raw.clone(), dates::out_of_range(raw.clone())),
+        (Kind::Date, DataType::Datetime(_, _)) => {
+            let v = raw.clone().cast(DataType::Date);
+            (v, dates::out_of_range(val.clone()))
+        }
 
         (Kind::Money, DataType::String) if fast => {
-            let v = fast::plain_amounts(raw.clone(), s.money_scale);
+            let v = money::plain_amounts(raw.clone(), s.money_scale);
             (v, raw.clone().is_not_null().and(val.clone().is_null()))
         }
         (Kind::Money, DataType::String) => {
-            let cleaned = money_text(text.clone());
-            let valid = cleaned.clone().str().contains(lit(money_pattern(s.money_scale)), true);
-            let digits = cleaned.str().replace_all(lit(","), lit(""), true);
-            let v = when(valid.clone())
-                .then(digits)
-                .otherwise(lit(NULL).cast(DataType::String))
-                .cast(money_type(s.money_scale));
-            // (reliability fix) A value too large for Decimal(38, scale) passed the pattern and
-            // became null in the cast: in an optional column it vanished silently. Null is bad too.
-            (v, present().and(valid.not().fill_null(lit(true)).or(val.clone().is_null())))
+            let v = money::thorough_amounts(text.clone(), s.money_scale, s.decimal_comma);
+            (v, present().and(val.clone().is_null()))
         }
         (Kind::Money, DataType::Float32 | DataType::Float64) => {
-            // Floats cannot hold cents exactly: round to the money scale, once, here.
-            let finite = raw.clone().is_finite();
+            // The CSV rule for floats too: a value is taken when it has at most the money
+            // scale's decimals (x rounded to them is x itself), never rounded silently.
+            let exact = raw.clone().round(s.money_scale as u32, RoundMode::HalfToEven).eq(raw.clone());
             let v = raw.clone().round(s.money_scale as u32, RoundMode::HalfToEven).cast(money_type(s.money_scale));
-            // (reliability fix) A finite float too large for the decimal type became null in the
-            // cast; report it like a non-finite one instead of dropping it.
-            (v, raw.clone().is_not_null().and(finite.not().or(val.clone().is_null())))
+            (v, raw.clone().is_not_null().and(exact.not().fill_null(lit(true)).or(val.clone().is_null())))
         }
         (Kind::Money, dt) if dt.is_integer() || dt.is_decimal() => {
-            // (reliability fix) A Parquet decimal with more places than the money scale
-            // (1.2345 in a Decimal(38, 4) column) was rounded to cents silently, and one too
-            // large became null. Both are now bad values, like the same text in a CSV.
+            // A Parquet decimal with more places than the money scale (1.2345 in a
+            // Decimal(38, 4) column) or too large for it is a bad value, like such text.
             let v = raw.clone().cast(money_type(s.money_scale));
-            if fits_money(dt, s.money_scale) {
+            if money::fits_money(dt, s.money_scale) {
                 // Every value of the type is a money value: nothing to compare, row by row
                 // (Parquet `kam products`: two 16-byte comparisons per line).
                 (v, lit(false))
@@ -231,20 +184,7 @@ pub(super) fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSett
     if required {
         bad = bad.or(val.is_null());
     }
-    Ok((value.alias(value_name(role.name)), bad.alias(bad_name(role.name))))
-}
-
-/// Whether every value of `dtype` (an integer or decimal type) is a money value at
-/// `scale` places as it is: no more places, and no more digits before the point than
-/// Decimal(38, scale) holds (a 64-bit integer has at most 19 digits, unsigned 20).
-fn fits_money(dtype: &DataType, scale: usize) -> bool {
-    let whole_digits = 38 - scale.min(38);
-    match dtype {
-        DataType::Decimal(precision, places) => *places <= scale && precision.saturating_sub(*places) <= whole_digits,
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => whole_digits >= 19,
-        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => whole_digits >= 20,
-        _ => false,
-    }
+    Ok((value.alias(value_name(&role.name)), bad.alias(bad_name(&role.name))))
 }
 
 pub fn role_type(kind: Kind, s: &ParseSettings) -> DataType {
@@ -268,42 +208,59 @@ fn kind_words(kind: Kind) -> &'static str {
 /// Parse `raw` (columns named by role) into typed columns.
 /// `required` roles must have a value on every row.
 pub fn parse(raw: &DataFrame, roles: &[Role], required: &[&str], s: &ParseSettings) -> Result<Parsed, (Role, String)> {
+    // Day-first or month-first is a property of a whole column: settled here, where the
+    // whole column is at hand, before any value is read.
+    let orders: Vec<Option<DateOrder>> = roles
+        .iter()
+        .map(|r| match (r.kind, s.date_order, raw.column(&r.name).ok().and_then(|c| c.str().ok())) {
+            (Kind::Date, None, Some(values)) => dates::column_order(values),
+            (_, order, _) => order,
+        })
+        .collect();
     let select = |roles: &[Role], pass: Pass| -> Result<DataFrame, (Role, String)> {
         let (mut values, mut flags) = (Vec::new(), Vec::new());
         for role in roles {
-            let dtype = raw.column(role.name).map_err(|e| (*role, e.to_string()))?.dtype().clone();
-            let (value, bad) = typed(role, &dtype, required.contains(&role.name), s, pass, TextCheck::PerRow).map_err(|m| (*role, m))?;
+            let dtype = raw.column(&role.name).map_err(|e| (role.clone(), e.to_string()))?.dtype().clone();
+            let index = roles.iter().position(|r| r.name == role.name).unwrap_or(0);
+            let own = ParseSettings { date_order: orders.get(index).copied().flatten().or(s.date_order), date_format: s.date_format.clone(), ..*s };
+            let (value, bad) = typed(role, &dtype, required.contains(&role.name.as_ref()), &own, pass, TextCheck::PerRow).map_err(|m| (role.clone(), m))?;
             values.push(value);
             flags.push(bad);
         }
-        select_typed(raw.clone().lazy(), roles, values, flags).collect().map_err(|e| (roles[0], e.to_string()))
+        select_typed(raw.clone().lazy(), roles, values, flags).collect().map_err(|e| (roles[0].clone(), e.to_string()))
     };
     let mut frame = select(roles, Pass::Fast)?;
     // Most exports use ISO dates and plain amounts: only a column with another
     // notation pays for the slower, thorough pass.
     let retry: Vec<Role> = roles
         .iter()
-        .filter(|r| frame.column(&bad_name(r.name)).ok().and_then(|c| c.bool().ok()?.any().then_some(())).is_some())
-        .copied()
+        .filter(|r| frame.column(&bad_name(&r.name)).ok().and_then(|c| c.bool().ok()?.any().then_some(())).is_some())
+        .cloned()
         .collect();
     if !retry.is_empty() {
         for column in select(&retry, Pass::Thorough)?.columns() {
-            frame.with_column(column.clone()).map_err(|e| (retry[0], e.to_string()))?;
+            frame.with_column(column.clone()).map_err(|e| (retry[0].clone(), e.to_string()))?;
         }
     }
     let mut problems = Vec::new();
     let mut bad_rows = BooleanChunked::full("bad".into(), false, frame.height());
-    for role in roles {
-        let flags = frame.column(&bad_name(role.name)).and_then(|c| c.bool().cloned()).map_err(|e| (*role, e.to_string()))?;
+    for (i, role) in roles.iter().enumerate() {
+        let flags = frame.column(&bad_name(&role.name)).and_then(|c| c.bool().cloned()).map_err(|e| (role.clone(), e.to_string()))?;
         let count = flags.sum().unwrap_or(0) as usize;
         if count > 0 {
             let index = flags.iter().position(|b| b == Some(true)).unwrap_or(0);
-            let value = raw_text(raw, role.name, index);
-            let reason = explain(role, &value, required.contains(&role.name), s);
-            problems.push(Problem { role: role.name, index, value, count, reason });
+            let value = raw_text(raw, &role.name, index);
+            let own = ParseSettings { date_order: orders[i].or(s.date_order), date_format: s.date_format.clone(), ..*s };
+            let mut reason = explain(role, &value, required.contains(&role.name.as_ref()), &own);
+            if role.kind == Kind::Date && orders[i].is_none() && s.date_order.is_none() && s.date_format.is_none() {
+                if let Some(values) = raw.column(&role.name).ok().and_then(|c| c.str().ok()) {
+                    reason.push_str(&dates::order_hint(values));
+                }
+            }
+            problems.push(Problem { role: role.name.to_string(), index, value, count, reason });
             bad_rows = &bad_rows | &flags;
         }
-        let _ = frame.drop_in_place(&bad_name(role.name));
+        let _ = frame.drop_in_place(&bad_name(&role.name));
     }
     Ok(Parsed { frame, problems, bad_rows })
 }
@@ -326,70 +283,29 @@ pub fn explain(role: &Role, value: &str, required: bool, s: &ParseSettings) -> S
         };
     }
     match role.kind {
-        Kind::Date => format!(
-            "cannot read '{value}' as a date: expected a real calendar date like 2024-03-05, 2024/3/5 or 20240305{}",
-            match &s.date_format {
-                Some(f) => format!(" (or the format {f} given by --date-format)"),
-                None => "; use --date-format to force another format, e.g. --date-format %d.%m.%Y".to_string(),
-            }
-        ),
-        Kind::Money => explain_money(role, value, s.money_scale),
+        Kind::Date => dates::explain_date(value, s.date_format.as_deref()),
+        Kind::Money => money::explain_money(role, value, s.money_scale),
         Kind::Number if role.non_negative && v.parse::<f64>().is_ok_and(|x| x < 0.0) => {
             format!("{} cannot be negative here ('{value}'): correct the row or leave it out", role.name)
         }
         Kind::Number => format!("cannot read '{value}' as a finite number (expected e.g. 12 or 3.5)"),
+        Kind::Text if text::is_non_data(v) => format!("'{value}' marks a totals or footer row, not an order line"),
         Kind::Text => format!("cannot read '{value}'"),
     }
-}
-
-fn explain_money(role: &Role, value: &str, scale: usize) -> String {
-    if value.contains(',') && value.rfind(',') > value.rfind('.') && value.contains('.') {
-        return format!(
-            "cannot read '{value}' as money: it looks like ',' is the decimal separator and '.' groups thousands; \
-             export with '.' as the decimal point"
-        );
-    }
-    let cleaned: String = value
-        .trim()
-        .trim_start_matches(['¥', '￥', '$', '€', '£'])
-        .chars()
-        .filter(|c| *c != ',' && !c.is_whitespace())
-        .collect();
-    let integer_digits = cleaned.split('.').next().unwrap_or("").chars().filter(char::is_ascii_digit).count();
-    if integer_digits > 38 - scale.min(38) && cleaned.chars().all(|c| c.is_ascii_digit() || "+-.()".contains(c)) {
-        return format!(
-            "'{value}' has {integer_digits} digits before the decimal point; money holds at most {} \
-             (38 digits in all, {scale} of them decimals)",
-            38 - scale.min(38)
-        );
-    }
-    if let Ok(d) = cleaned.parse::<Decimal>() {
-        if d.is_sign_negative() && role.non_negative {
-            return format!("{} cannot be negative here ('{value}'): correct the row or leave it out", role.name);
-        }
-        if d.scale() as usize > scale {
-            return format!(
-                "'{value}' has {} decimal places but money is kept to {scale}: it is never rounded silently. \
-                 Round it in the export, or pass --money-scale {}",
-                d.scale(),
-                d.scale()
-            );
-        }
-    }
-    format!("cannot read '{value}' as an amount of money (expected e.g. 1234.50, -12.00, 1,234.50 or ¥1,234.50)")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::money::fits_money;
     use crate::input::roles::ORDERS;
 
     fn role(name: &str) -> Role {
-        *ORDERS.iter().find(|r| r.name == name).unwrap()
+        ORDERS.iter().find(|r| r.name == name).unwrap().clone()
     }
 
     fn settings() -> ParseSettings {
-        ParseSettings { money_scale: 2, date_format: None }
+        ParseSettings { money_scale: 2, date_format: None, date_order: None, decimal_comma: false }
     }
 
     #[test]
@@ -425,10 +341,11 @@ mod tests {
 
     #[test]
     fn unicode_digits_in_optional_money_are_reported_not_dropped() {
-        // Regression (docs/reliability.md): '１２３' in an optional money column became null silently.
+        // Regression (docs/reliability.md): '１２３' in an optional money column became null
+        // silently. Full-width digits are now read (#16); other digits are still reported.
         let raw = df!("cost" => &["5.00", "１２３", "٣"]).unwrap();
         let p = parse(&raw, &[role("cost")], &[], &settings()).unwrap();
-        assert_eq!((p.problems[0].index, p.problems[0].count), (1, 2), "{:?}", p.problems);
+        assert_eq!((p.problems[0].index, p.problems[0].count), (2, 1), "{:?}", p.problems);
     }
 
     #[test]
@@ -480,5 +397,27 @@ mod tests {
         let p = parse(&raw, &[role("customer_id")], &["customer_id"], &settings()).unwrap();
         assert_eq!((p.problems[0].index, p.problems[0].count), (1, 2));
         assert!(p.problems[0].reason.contains("empty"));
+    }
+
+
+    #[test]
+    fn columns_keep_nulls_and_read_each_value() {
+        let df = df!("t" => [Some("12.30"), None, Some("x"), Some("2024-02-29")]).unwrap();
+        let out = df
+            .lazy()
+            .select([
+                money::plain_amounts(col("t"), 2).alias("amount"),
+                dates::iso_dates(col("t")).alias("date"),
+                test_text(col("t"), text::needs_trimming).alias("trim"),
+            ])
+            .collect()
+            .unwrap();
+        let amounts: Vec<Option<String>> =
+            out.column("amount").unwrap().as_materialized_series().iter().map(|v| (!v.is_null()).then(|| v.to_string())).collect();
+        assert_eq!(amounts, [Some("12.30".to_string()), None, None, None]);
+        assert_eq!(out.column("date").unwrap().dtype(), &DataType::Date);
+        assert_eq!(out.column("date").unwrap().null_count(), 3);
+        let trim: Vec<Option<bool>> = out.column("trim").unwrap().bool().unwrap().iter().collect();
+        assert_eq!(trim, [Some(false), None, Some(false), Some(false)]);
     }
 }

@@ -1,154 +1,14 @@
-//! Finding input files and reading them into raw frames.
-//!
-//! CSV is decoded (UTF-8 with or without BOM, or GBK on request), its delimiter
-//! sniffed, and read with every column as text: typing happens in `parse`, where
-//! a bad value can be reported with its row. Parquet and NDJSON keep their types.
+//! CSV text: decoded (UTF-8 with or without BOM, or GBK on request), its delimiter
+//! sniffed, title rows above the header skipped, and read with every column as text:
+//! typing happens in values/, where a bad value can be reported with its row.
 
-use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::io::Cursor;
 
-use anyhow::Context;
 use polars::prelude::*;
 
-use crate::cli::{Encoding, InputFormat};
+use super::header;
+use crate::cli::Encoding;
 use crate::error::bad_input;
-
-/// Where a source's bytes come from.
-#[derive(Debug, Clone)]
-pub enum Location {
-    File(PathBuf),
-    Stdin,
-}
-
-impl Location {
-    pub fn display_name(&self) -> String {
-        match self {
-            Location::File(p) => p.display().to_string(),
-            Location::Stdin => "<stdin>".to_string(),
-        }
-    }
-
-    /// The file to read: the path, or the copy of stdin (made on first use).
-    pub fn path(&self) -> anyhow::Result<PathBuf> {
-        match self {
-            Location::File(p) => Ok(p.clone()),
-            Location::Stdin => stdin_copy(),
-        }
-    }
-}
-
-/// Stdin is copied once to a temporary file and then read like any file: streamed in
-/// batches instead of held in memory, and as often as a command needs (the report reads
-/// its orders three times). `remove_stdin_copy` deletes it when kam ends.
-static STDIN_COPY: Mutex<Option<PathBuf>> = Mutex::new(None);
-
-/// Which table stdin is, once a command has taken it for one.
-static STDIN_TABLE: Mutex<Option<String>> = Mutex::new(None);
-
-fn stdin_copy() -> anyhow::Result<PathBuf> {
-    let mut copy = STDIN_COPY.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(path) = copy.as_ref() {
-        return Ok(path.clone());
-    }
-    let dir = std::env::temp_dir();
-    let mut file = tempfile::Builder::new()
-        .prefix("kam-stdin-")
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot make a temporary file for stdin in {} (set TMPDIR to a writable directory)", dir.display()))?;
-    std::io::copy(&mut std::io::stdin().lock(), &mut file)
-        .with_context(|| format!("cannot copy stdin to {} (set TMPDIR to a directory with room for it)", dir.display()))?;
-    let path = file.into_temp_path().keep().context("cannot keep the copy of stdin")?;
-    *copy = Some(path.clone());
-    Ok(path)
-}
-
-/// Delete the copy of stdin, if one was made.
-pub fn remove_stdin_copy() {
-    if let Some(path) = STDIN_COPY.lock().unwrap_or_else(|e| e.into_inner()).take() {
-        let _ = std::fs::remove_file(path);
-    }
-}
-
-/// Stdin can be one table of a run only: a second table named '-' would get the same rows.
-pub fn claim_stdin(table: &str) -> anyhow::Result<()> {
-    let mut owner = STDIN_TABLE.lock().unwrap_or_else(|e| e.into_inner());
-    match owner.as_deref() {
-        Some(first) if first != table => Err(bad_input(format!(
-            "'-' (stdin) is already the {first} input: give the {table} as a file"
-        ))),
-        _ => {
-            *owner = Some(table.to_string());
-            Ok(())
-        }
-    }
-}
-
-/// Expand paths, globs and `-` into concrete locations, in a stable order.
-pub fn expand(inputs: &[String]) -> anyhow::Result<Vec<Location>> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input == "-" {
-            out.push(Location::Stdin);
-        } else if input.contains(['*', '?', '[']) {
-            let mut matched: Vec<PathBuf> = glob::glob(input)
-                .map_err(|e| bad_input(format!("bad glob pattern '{input}': {e}")))?
-                .filter_map(Result::ok)
-                .filter(|p| p.is_file())
-                .collect();
-            if matched.is_empty() {
-                return Err(bad_input(format!("no file matches '{input}'")));
-            }
-            matched.sort();
-            out.extend(matched.into_iter().map(Location::File));
-        } else {
-            let path = PathBuf::from(input);
-            if !path.is_file() {
-                return Err(bad_input(format!("{input}: no such file")));
-            }
-            out.push(Location::File(path));
-        }
-    }
-    if out.iter().filter(|l| matches!(l, Location::Stdin)).count() > 1 {
-        return Err(bad_input("'-' (stdin) can be given only once"));
-    }
-    Ok(out)
-}
-
-/// The format of a location: explicit option, else the file extension, else what the
-/// content starts with (so `kam abc x --format parquet | kam abc -` needs no option),
-/// else CSV.
-pub fn format_of(location: &Location, explicit: Option<InputFormat>) -> InputFormat {
-    if let Some(f) = explicit {
-        return f;
-    }
-    if let Location::File(path) = location {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        match ext.as_str() {
-            "parquet" | "pq" => return InputFormat::Parquet,
-            "ndjson" | "jsonl" | "json" => return InputFormat::Ndjson,
-            "tsv" | "tab" => return InputFormat::Tsv,
-            "csv" => return InputFormat::Csv,
-            _ => {}
-        }
-    }
-    location.path().ok().and_then(|path| format_from_content(&path)).unwrap_or(InputFormat::Csv)
-}
-
-/// Parquet when the file starts with Parquet's magic bytes (a truncated one is then
-/// reported by the Parquet reader), NDJSON when its first character (after a BOM and
-/// white space) is '{'; None for anything else.
-fn format_from_content(path: &Path) -> Option<InputFormat> {
-    let mut head = [0u8; 4096];
-    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
-    let head = &head[..n];
-    if head.starts_with(b"PAR1") {
-        return Some(InputFormat::Parquet);
-    }
-    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let first = text.iter().find(|b| !b.is_ascii_whitespace())?;
-    (*first == b'{').then_some(InputFormat::Ndjson)
-}
 
 /// What is known about a CSV source once it is decoded.
 pub struct CsvText {
@@ -157,140 +17,9 @@ pub struct CsvText {
     pub delimiter: u8,
     pub delimiter_detected: bool,
     pub encoding: &'static str,
-}
-
-/// An opened source: its name, headers, and a way to read chosen columns.
-pub struct Source {
-    pub name: String,
-    pub format: InputFormat,
-    pub headers: Vec<String>,
-    body: Body,
-}
-
-enum Body {
-    Csv(CsvText),
-    Parquet(PathBuf),
-    Frame(DataFrame),
-}
-
-pub struct ReadSettings {
-    pub format: Option<InputFormat>,
-    pub delimiter: Option<u8>,
-    pub encoding: Encoding,
-}
-
-impl Source {
-    pub fn open(location: &Location, settings: &ReadSettings) -> anyhow::Result<Source> {
-        let name = location.display_name();
-        let format = format_of(location, settings.format);
-        let path = location.path()?;
-        let body = match format {
-            InputFormat::Parquet => Body::Parquet(path),
-            InputFormat::Ndjson => Body::Frame(read_ndjson(&name, read_all(&name, &path)?)?),
-            InputFormat::Csv | InputFormat::Tsv => {
-                let bytes = read_all(&name, &path)?;
-                let text = decode(&name, bytes, settings.encoding)?;
-                let delimiter = match (settings.delimiter, format) {
-                    (Some(d), _) => Some(d),
-                    (None, InputFormat::Tsv) => Some(b'\t'),
-                    _ => None,
-                };
-                Body::Csv(csv_text(&name, text.0, text.1, delimiter)?)
-            }
-        };
-        let headers = match &body {
-            Body::Csv(c) => csv_headers(&name, c)?,
-            Body::Parquet(p) => parquet_schema(&name, p)?.iter_names().map(|n| n.to_string()).collect(),
-            Body::Frame(df) => df.get_column_names().iter().map(|n| n.to_string()).collect(),
-        };
-        Ok(Source { name, format, headers, body })
-    }
-
-    /// A UTF-8 CSV file opened from its first lines only (the 50 the delimiter sniffer
-    /// reads, at most 4 MiB): name, headers and delimiter as `open` would find them, for
-    /// the streamed scan, which reads the rows itself. None where the start cannot settle
-    /// that (GBK, another format, a lone-CR file, a start that is not valid text).
-    pub fn open_head(location: &Location, settings: &ReadSettings) -> Option<(Source, PathBuf)> {
-        let format = format_of(location, settings.format);
-        if !matches!(format, InputFormat::Csv | InputFormat::Tsv) || settings.encoding != Encoding::Utf8 {
-            return None;
-        }
-        let path = location.path().ok()?;
-        let mut file = std::fs::File::open(&path).ok()?;
-        let size = file.metadata().ok()?.len();
-        let mut head = Vec::new();
-        while (head.len() as u64) < size {
-            (&mut file).take(64 * 1024).read_to_end(&mut head).ok()?;
-            // Whole lines only, so no character is split.
-            let end = head.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let lines = head[..end].split(|&b| b == b'\n').filter(|l| !l.iter().all(u8::is_ascii_whitespace)).count();
-            if lines >= 50 {
-                head.truncate(end);
-                break;
-            }
-            if head.len() >= 4 << 20 {
-                return None;
-            }
-        }
-        if !head.contains(&b'\n') {
-            return None;
-        }
-        let name = location.display_name();
-        let (text, encoding) = decode(&name, head, Encoding::Utf8).ok()?;
-        let delimiter = match (settings.delimiter, format) {
-            (Some(d), _) => Some(d),
-            (None, InputFormat::Tsv) => Some(b'\t'),
-            _ => None,
-        };
-        let csv = csv_text(&name, text, encoding, delimiter).ok()?;
-        let headers = csv_headers(&name, &csv).ok()?;
-        Some((Source { name, format, headers, body: Body::Csv(csv) }, path))
-    }
-
-    pub fn csv(&self) -> Option<&CsvText> {
-        match &self.body {
-            Body::Csv(c) => Some(c),
-            _ => None,
-        }
-    }
-
-    /// Read the columns at these header positions, in this order.
-    pub fn read_columns(&self, positions: &[usize]) -> anyhow::Result<DataFrame> {
-        let names: Vec<PlSmallStr> = positions.iter().map(|&i| self.headers[i].as_str().into()).collect();
-        match &self.body {
-            Body::Csv(c) => read_csv_columns(&self.name, c, positions, &self.headers),
-            Body::Parquet(path) => {
-                let lf = LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().to_string()), ScanArgsParquet::default())?;
-                let exprs: Vec<Expr> = names.iter().map(|n| col(n.clone())).collect();
-                lf.select(exprs)
-                    .collect()
-                    .map_err(|e| bad_input(format!("{}: cannot read Parquet: {e}", self.name)))
-            }
-            Body::Frame(df) => Ok(df.select(names)?),
-        }
-    }
-}
-
-fn read_all(name: &str, path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read {name}"))
-}
-
-fn read_ndjson(name: &str, bytes: Vec<u8>) -> anyhow::Result<DataFrame> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(bad_input(format!("{name}: the file is empty: expected one JSON object per line")));
-    }
-    JsonReader::new(Cursor::new(bytes))
-        .with_json_format(JsonFormat::JsonLines)
-        .finish()
-        .map_err(|e| bad_input(format!("{name}: cannot read NDJSON: {e}")))
-}
-
-fn parquet_schema(name: &str, path: &Path) -> anyhow::Result<Schema> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {name}"))?;
-    let schema = ParquetReader::new(file)
-        .schema()
-        .map_err(|e| bad_input(format!("{name}: not a readable Parquet file: {e}")))?;
-    Ok(Schema::from_arrow_schema(&schema))
+    /// Lines above `text`'s header line in the file (title rows, a second header row):
+    /// added to a line of `text` to give the file's line.
+    pub line_offset: u64,
 }
 
 /// Decode CSV bytes to UTF-8 text, removing a BOM. Returns the text and the encoding seen.
@@ -371,7 +100,7 @@ pub fn parse_delimiter(s: &str) -> anyhow::Result<u8> {
     }
 }
 
-fn csv_text(name: &str, text: Vec<u8>, encoding: &'static str, delimiter: Option<u8>) -> anyhow::Result<CsvText> {
+pub fn csv_text(name: &str, text: Vec<u8>, encoding: &'static str, delimiter: Option<u8>) -> anyhow::Result<CsvText> {
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(bad_input(format!(
             "{name}: the file is empty: expected a header line naming the columns \
@@ -398,7 +127,7 @@ fn csv_text(name: &str, text: Vec<u8>, encoding: &'static str, delimiter: Option
         Some(d) => (d, false),
         None => (sniff_delimiter(&text), true),
     };
-    Ok(CsvText { text, delimiter, delimiter_detected, encoding })
+    Ok(CsvText { text, delimiter, delimiter_detected, encoding, line_offset: 0 })
 }
 
 const DELIMITER_CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
@@ -425,7 +154,13 @@ pub fn sniff_delimiter(text: &[u8]) -> u8 {
         .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
         .take(50)
         .collect();
-    let Some(header) = lines.first() else { return b',' };
+    // A title line above the header ("Sales Document List") has no delimiter at all:
+    // the header is the first line with one.
+    let Some(first) = lines.iter().position(|l| DELIMITER_CANDIDATES.iter().any(|&d| count_unquoted(l, d) > 0)).or((!lines.is_empty()).then_some(0)) else {
+        return b',';
+    };
+    let lines = &lines[first..];
+    let header = &lines[0];
     DELIMITER_CANDIDATES
         .iter()
         .map(|&d| {
@@ -450,6 +185,7 @@ fn csv_reader(c: &CsvText, has_headers: bool) -> csv::Reader<&[u8]> {
         .from_reader(&c.text[..])
 }
 
+#[cfg(test)]
 fn csv_headers(name: &str, c: &CsvText) -> anyhow::Result<Vec<String>> {
     let mut reader = csv_reader(c, false);
     let mut record = csv::StringRecord::new();
@@ -457,6 +193,46 @@ fn csv_headers(name: &str, c: &CsvText) -> anyhow::Result<Vec<String>> {
         .read_record(&mut record)
         .map_err(|e| bad_input(format!("{name}: cannot read the header line: {e}")))?;
     Ok(record.iter().map(|h| h.trim().to_string()).collect())
+}
+
+/// Find the header among the first records (`header::pick`) and, when it is not the
+/// first line alone, cut the title rows off `c.text` and put the (joined) header on
+/// its first line, so every reader sees a plain CSV; line numbers stay the file's.
+pub fn take_header(name: &str, c: &mut CsvText, forced: Option<usize>) -> anyhow::Result<header::HeaderPick> {
+    let mut reader = csv_reader(c, false);
+    let mut rows = Vec::new();
+    let mut starts = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while rows.len() < header::LOOK_AT + 2 {
+        let position = reader.position().clone();
+        match reader.read_record(&mut record) {
+            Ok(true) => {
+                starts.push((position.byte() as usize, position.line()));
+                rows.push(record.iter().map(str::to_string).collect::<Vec<_>>());
+            }
+            Ok(false) => break,
+            Err(e) if rows.is_empty() => return Err(bad_input(format!("{name}: cannot read the header line: {e}"))),
+            Err(_) => break,
+        }
+    }
+    if rows.is_empty() {
+        return Err(bad_input(format!("{name}: cannot read the header line")));
+    }
+    let pick = header::pick(&rows, forced);
+    if pick.index >= rows.len() {
+        return Err(bad_input(format!("{name}: --header-row {} is past the end of the file", pick.index + 1)));
+    }
+    if !pick.is_first_row() {
+        let (start, line) = starts.get(pick.skipped()).copied().unwrap_or((c.text.len(), starts.last().map_or(1, |s| s.1) + 1));
+        let mut writer = csv::WriterBuilder::new().delimiter(c.delimiter).from_writer(Vec::new());
+        writer.write_record(&pick.names).map_err(|e| bad_input(format!("{name}: {e}")))?;
+        let mut text = writer.into_inner().map_err(|e| bad_input(format!("{name}: {e}")))?;
+        text.extend_from_slice(&c.text[start.min(c.text.len())..]);
+        c.text = text;
+        // The data's first line, `line` in the file, is line 2 of the new text.
+        c.line_offset = line.saturating_sub(2);
+    }
+    Ok(pick)
 }
 
 /// The 1-based line on which data row `row` (1-based, header excluded) starts.
@@ -468,7 +244,7 @@ pub fn line_of_row(c: &CsvText, row: usize) -> Option<u64> {
             return None;
         }
     }
-    record.position().map(|p| p.line())
+    record.position().map(|p| p.line() + c.line_offset)
 }
 
 /// The first data row of which `test` holds: (row, line, fields), 1-based, header excluded.
@@ -479,7 +255,7 @@ fn first_row(c: &CsvText, test: impl Fn(&csv::ByteRecord) -> bool) -> Option<(us
     while reader.read_byte_record(&mut record).ok()? {
         row += 1;
         if test(&record) {
-            return Some((row, record.position().map_or(0, |p| p.line()), record.len()));
+            return Some((row, record.position().map_or(0, |p| p.line()) + c.line_offset, record.len()));
         }
     }
     None
@@ -507,7 +283,7 @@ fn stray_quote(c: &CsvText) -> Option<(usize, usize)> {
                     in_quotes = false;
                     let next = text.get(i + 1).copied();
                     if !matches!(next, None | Some(b'\n' | b'\r')) && next != Some(d) {
-                        return (record > 0).then_some((record, line));
+                        return (record > 0).then_some((record, line + c.line_offset as usize));
                     }
                 }
             } else if b == b'\n' {
@@ -515,7 +291,7 @@ fn stray_quote(c: &CsvText) -> Option<(usize, usize)> {
             }
         } else if b == b'"' {
             if !field_start {
-                return (record > 0).then_some((record, line));
+                return (record > 0).then_some((record, line + c.line_offset as usize));
             }
             in_quotes = true;
         } else if b == b'\n' {
@@ -534,7 +310,7 @@ fn row_with_extra_fields(c: &CsvText, width: usize) -> Option<(usize, u64, usize
     first_row(c, |record| record.len() > width && record.iter().skip(width).any(|f| !f.iter().all(u8::is_ascii_whitespace)))
 }
 
-fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], headers: &[String]) -> anyhow::Result<DataFrame> {
+pub fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], headers: &[String]) -> anyhow::Result<DataFrame> {
     let width = headers.len();
     let parse = CsvParseOptions::default()
         .with_separator(c.delimiter)
@@ -601,22 +377,10 @@ fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], headers: &[Str
     }
 }
 
-/// Whether a path names a Parquet file by extension (used by writers too).
-pub fn is_parquet_path(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("parquet" | "pq"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stdin_is_one_table_of_a_run() {
-        claim_stdin("orders").unwrap();
-        claim_stdin("orders").unwrap();
-        let err = claim_stdin("inventory").unwrap_err().to_string();
-        assert!(err.contains("already the orders input") && err.contains("give the inventory as a file"), "{err}");
-    }
+    use crate::cli::Encoding;
 
     #[test]
     fn sniffs_common_delimiters() {
