@@ -88,3 +88,20 @@ fn failed_run_leaves_the_previous_output_intact() {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 1, "temporary files left behind: {leftovers:?}");
 }
+
+/// A Windows (CRLF) export with two bad dates: the message names row 11 on line 12
+/// (line 1 is the header), as for LF and CR-only files. It said line 11 before.
+#[test]
+fn line_numbers_are_right_with_crlf_and_cr_line_ends() {
+    let dir = tempdir();
+    for (name, end) in [("crlf.csv", "\r\n"), ("lf.csv", "\n"), ("cr.csv", "\r")] {
+        let mut text = format!("order_date,customer_id,amount{end}");
+        for i in 1..=20 {
+            let date = if i == 11 || i == 15 { "2024-01-0x" } else { "2024-01-05" };
+            text.push_str(&format!("{date},C{i},10.00{end}"));
+        }
+        let path = write(dir.path(), name, text.as_bytes());
+        let run = kam(&["abc", path.to_str().unwrap()]);
+        assert_bad_input(&run, &["row 11 (line 12)", "2 rows in this column have problems"]);
+    }
+}

@@ -244,7 +244,24 @@ pub fn line_of_row(c: &CsvText, row: usize) -> Option<u64> {
             return None;
         }
     }
-    record.position().map(|p| p.line() + c.line_offset)
+    record.position().map(|p| line_at(c, p))
+}
+
+/// The file line on which a record starts. csv's own line count lags by one after a
+/// CRLF header (the '\n' is taken as the start of the next record), so lines are
+/// counted from the byte offset: "\r\n", "\n" and a lone "\r" each end one line.
+fn line_at(c: &CsvText, position: &csv::Position) -> u64 {
+    let mut start = (position.byte() as usize).min(c.text.len());
+    while start < c.text.len() && matches!(c.text[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    let before = &c.text[..start];
+    let ends = before
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && before.get(i + 1) != Some(&b'\n')))
+        .count() as u64;
+    1 + ends + c.line_offset
 }
 
 /// The first data row of which `test` holds: (row, line, fields), 1-based, header excluded.
@@ -255,7 +272,7 @@ fn first_row(c: &CsvText, test: impl Fn(&csv::ByteRecord) -> bool) -> Option<(us
     while reader.read_byte_record(&mut record).ok()? {
         row += 1;
         if test(&record) {
-            return Some((row, record.position().map_or(0, |p| p.line()) + c.line_offset, record.len()));
+            return Some((row, record.position().map_or(c.line_offset, |p| line_at(c, p)), record.len()));
         }
     }
     None
