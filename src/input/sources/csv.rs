@@ -252,7 +252,8 @@ pub fn line_of_row(c: &CsvText, row: usize) -> Option<u64> {
 /// counted from the byte offset: "\r\n", "\n" and a lone "\r" each end one line.
 fn line_at(c: &CsvText, position: &csv::Position) -> u64 {
     let mut start = (position.byte() as usize).min(c.text.len());
-    while start < c.text.len() && matches!(c.text[start], b'\r' | b'\n') {
+    // Only the '\n' of a CRLF is skipped: a blank line is a record of its own.
+    if start > 0 && c.text.get(start) == Some(&b'\n') && c.text[start - 1] == b'\r' {
         start += 1;
     }
     let before = &c.text[..start];

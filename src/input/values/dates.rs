@@ -21,15 +21,19 @@ pub fn iso_date(s: &str) -> Option<i32> {
         b[r].iter().try_fold(0i32, |n, d| d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0')))
     };
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    (1..=days_in_month(year, month)?).contains(&day).then(|| days_from_civil(year, month, day))
+}
+
+/// The number of days in a month of the proleptic Gregorian calendar; None for no month.
+fn days_in_month(year: i32, month: i32) -> Option<i32> {
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=month_days).contains(&day).then(|| days_from_civil(year, month, day))
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if leap => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
 }
 
 /// Days from 1970-01-01 to a valid proleptic Gregorian date (H. Hinnant's
@@ -42,7 +46,6 @@ fn days_from_civil(year: i32, month: i32, day: i32) -> i32 {
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
-
 
 /// The years kam takes a date in: 0000-01-01 or 9999-12-31 are placeholders of an
 /// export, not days an order was placed.
@@ -65,14 +68,7 @@ pub enum DateOrder {
 
 /// A real day in `YEARS` as days since 1970-01-01.
 fn day(year: i32, month: i32, day: i32) -> Option<i32> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let month_days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
+    let month_days = days_in_month(year, month)?;
     (YEARS.contains(&year) && (1..=month_days).contains(&day)).then(|| days_from_civil(year, month, day))
 }
 
