@@ -230,12 +230,22 @@ fn margin(settings: &Settings, lines: &LazyFrame, has_cost: bool, as_of: NaiveDa
 /// lifetimes' frequency, recency, T, monetary_value) and optionally customer_id.
 fn read_summary(path: &std::path::Path) -> anyhow::Result<DataFrame> {
     let file = path.display().to_string();
-    let frame = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(None)
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|r| r.finish())
-        .map_err(|e| bad_input(format!("--summary {file}: cannot read the CSV file: {e}")))?;
+    // A warehouse's summary (e.g. Spark's, docs/scale.md) is Parquet: told by its magic bytes.
+    let mut magic = [0u8; 4];
+    let is_parquet = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic)).is_ok() && &magic == b"PAR1";
+    let frame = if is_parquet {
+        std::fs::File::open(path)
+            .map_err(PolarsError::from)
+            .and_then(|f| ParquetReader::new(f).finish())
+            .map_err(|e| bad_input(format!("--summary {file}: cannot read the Parquet file: {e}")))?
+    } else {
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(None)
+            .try_into_reader_with_file_path(Some(path.to_path_buf()))
+            .and_then(|r| r.finish())
+            .map_err(|e| bad_input(format!("--summary {file}: cannot read the CSV file: {e}")))?
+    };
     let pick = |names: &[&str]| names.iter().find(|n| frame.get_column_index(n).is_some()).map(|n| n.to_string());
     let need = |names: &[&str]| {
         pick(names).ok_or_else(|| bad_input(format!("--summary {file}: no column {} (see kam clv --help)", names.join(" or "))))

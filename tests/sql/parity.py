@@ -29,6 +29,7 @@ Ends with a line "N passed, M failed"; exits 1 on any failure.
 """
 import csv
 import io
+import math
 import os
 import subprocess
 import sys
@@ -391,11 +392,16 @@ def summary_route(tmp):
         log("note: this kam has no `kam clv --summary` yet; the fit on the Parquet summary is not run")
         return results
     try:
-        fitted = {r["customer_id"]: r for r in kam_rows(["clv", "--summary", f"{out}/*.parquet", "--margin", "0.3"], tmp)}
+        # Spark writes a folder of part files; coalesce(1) above leaves one, and kam reads one file.
+        part = next(out.glob("part-*.parquet"))
+        fitted = {r["customer_id"]: r for r in kam_rows(["clv", "--summary", part, "--margin", "0.3"], tmp)}
         for e in expected:
             f = fitted.get(e["customer_id"])
             for c in ("p_alive", "expected_purchases", "clv"):
-                if f is None or c not in f or not equal(e[c], f[c]):
+                # A refit, not a copy: Spark's T (a double) may differ in the last bits, so
+                # the optimiser stops elsewhere on the flat ridge of the sample-data fit (same
+                # log-likelihood to 4 decimals, docs/clv.md): predictions agree to 1e-4 relative.
+                if f is None or c not in f or not math.isclose(float(e[c]), float(f[c]), rel_tol=1e-4, abs_tol=1e-9):
                     raise RuntimeError(f"customer {e['customer_id']}, {c}: kam clv {e.get(c)!r}, "
                                        f"kam clv --summary {None if f is None else f.get(c)!r}")
         results.append(f"ok   kam clv --summary on Spark's Parquet: {len(expected)} customers' predictions equal kam clv's")
