@@ -9,6 +9,7 @@ mod corpus;
 mod crash_safety;
 mod erp;
 mod errors;
+mod golden;
 mod layout;
 mod products;
 mod properties;
