@@ -1,11 +1,14 @@
 //! `kam.toml`: column mappings and input defaults kept next to the data.
 //!
 //! ```toml
-//! [input]
+//! [input]              # every table
 //! delimiter = ";"
 //! encoding = "gbk"
 //! money_scale = 2
 //! date_format = "%d.%m.%Y"
+//!
+//! [input.receivables]  # one table: delimiter, encoding, money_scale, date_format,
+//! encoding = "utf8"    # date_order, sheet, header_row
 //!
 //! [columns]            # role = header, for every table
 //! amount = "金额"
@@ -34,6 +37,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 use crate::error::bad_input;
+use crate::tables::TableKind;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,13 +79,80 @@ pub struct ReportConfig {
     pub total_assets: Option<String>,
 }
 
+/// A kam.toml value that may be written as text or as a number (`money_scale = 2`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ConfigText {
+    Text(String),
+    Number(i64),
+}
+
+impl ConfigText {
+    pub fn text(&self) -> String {
+        match self {
+            ConfigText::Text(s) => s.clone(),
+            ConfigText::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// How files are read: `[input]` for every table, `[input.TABLE]` for one.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadConfig {
+    pub delimiter: Option<ConfigText>,
+    pub encoding: Option<ConfigText>,
+    pub money_scale: Option<ConfigText>,
+    pub date_format: Option<ConfigText>,
+    pub date_order: Option<ConfigText>,
+    pub sheet: Option<ConfigText>,
+    pub header_row: Option<ConfigText>,
+}
+
+/// `[input]`: the settings of every table, and per-table sections over them.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InputConfig {
-    pub delimiter: Option<String>,
-    pub encoding: Option<String>,
-    pub money_scale: Option<usize>,
-    pub date_format: Option<String>,
+    pub delimiter: Option<ConfigText>,
+    pub encoding: Option<ConfigText>,
+    pub money_scale: Option<ConfigText>,
+    pub date_format: Option<ConfigText>,
+    pub date_order: Option<ConfigText>,
+    pub sheet: Option<ConfigText>,
+    pub header_row: Option<ConfigText>,
+    pub orders: Option<ReadConfig>,
+    pub inventory: Option<ReadConfig>,
+    pub receivables: Option<ReadConfig>,
+    pub customers: Option<ReadConfig>,
+    pub plan: Option<ReadConfig>,
+    pub expenses: Option<ReadConfig>,
+}
+
+impl InputConfig {
+    /// `[input]`'s own keys, as one table's section.
+    pub fn common(&self) -> ReadConfig {
+        ReadConfig {
+            delimiter: self.delimiter.clone(),
+            encoding: self.encoding.clone(),
+            money_scale: self.money_scale.clone(),
+            date_format: self.date_format.clone(),
+            date_order: self.date_order.clone(),
+            sheet: self.sheet.clone(),
+            header_row: self.header_row.clone(),
+        }
+    }
+
+    /// `[input.TABLE]`, when kam.toml has it.
+    pub fn table(&self, table: TableKind) -> Option<&ReadConfig> {
+        match table {
+            TableKind::Orders => self.orders.as_ref(),
+            TableKind::Inventory => self.inventory.as_ref(),
+            TableKind::Receivables => self.receivables.as_ref(),
+            TableKind::Customers => self.customers.as_ref(),
+            TableKind::Plan => self.plan.as_ref(),
+            TableKind::Expenses => self.expenses.as_ref(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

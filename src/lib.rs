@@ -7,11 +7,17 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod defaults;
+pub mod engine;
 pub mod error;
 pub mod generate;
 pub mod input;
 pub mod metrics;
 pub mod output;
 pub mod period;
+pub mod pipelines;
 pub mod report;
+pub mod settings;
 pub mod sql;
+pub mod tables;
+pub mod values;

@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::cli::PeriodArgs;
 use crate::error::bad_input;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -14,21 +13,10 @@ pub struct Period {
     pub as_of: Option<NaiveDate>,
 }
 
-/// Parse a date given on the command line: ISO, 2024/3/5 or 20240305.
-pub fn parse_date(option: &str, text: &str) -> anyhow::Result<NaiveDate> {
-    let t = text.trim();
-    ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(t, f).ok())
-        .ok_or_else(|| bad_input(format!("{option}: cannot read '{text}' as a date (expected e.g. 2024-06-30)")))
-}
-
 impl Period {
-    pub fn from_args(args: &PeriodArgs) -> anyhow::Result<Period> {
-        let parse = |name: &str, v: &Option<String>| v.as_deref().map(|s| parse_date(name, s)).transpose();
-        let from = parse("--from", &args.from)?;
-        let as_of = parse("--as-of", &args.as_of)?;
-        let to = parse("--to", &args.to)?.or(as_of);
+    /// The period of `--from`, `--to` and `--as-of` (`--to` defaults to `--as-of`).
+    pub fn new(from: Option<NaiveDate>, to: Option<NaiveDate>, as_of: Option<NaiveDate>) -> anyhow::Result<Period> {
+        let to = to.or(as_of);
         if let (Some(f), Some(t)) = (from, to) {
             if f > t {
                 return Err(bad_input(format!("the period is empty: --from {f} is after the end {t}")));

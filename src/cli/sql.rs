@@ -4,7 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{Encoding, PeriodArgs};
+use super::common::{PeriodArgs, ReadArgs};
+use crate::metrics::abc::Thresholds;
+use crate::metrics::receivables::Buckets;
+use crate::tables::Encoding;
+use crate::values::{ColumnMapping, Delimiter, Key, MoneyScale, Scoped};
 
 /// `kam sql`: the metric, the engine and where the rows are.
 #[derive(Args, Debug)]
@@ -22,28 +26,28 @@ pub struct SqlArgs {
     #[arg(long, value_name = "NAME")]
     pub table: Option<String>,
     /// Map a role to a column, e.g. --col amount=net_amount (repeatable)
-    #[arg(long = "col", value_name = "ROLE=HEADER")]
-    pub columns: Vec<String>,
+    #[arg(long = "col", value_name = "[TABLE:]ROLE=HEADER")]
+    pub columns: Vec<Scoped<ColumnMapping>>,
     #[command(flatten)]
     pub period: PeriodArgs,
     /// abc: what to classify (customer, product or any column); products: only product
     #[arg(long, value_name = "KEY")]
-    pub by: Option<String>,
+    pub by: Option<Key>,
     /// abc and products: class A and B shares of cumulative sales
     #[arg(long, value_name = "A,B")]
-    pub thresholds: Option<String>,
+    pub thresholds: Option<Thresholds>,
     /// receivables: upper edges of the past-due buckets in days (default 30,60,90)
     #[arg(long, value_name = "DAYS")]
-    pub buckets: Option<String>,
+    pub buckets: Option<Buckets>,
     /// Decimal places of money (default 2): the DECIMAL(38, N) the statement computes in
-    #[arg(long, value_name = "N")]
-    pub money_scale: Option<usize>,
+    #[arg(long, value_name = "[TABLE:]N")]
+    pub money_scale: Vec<Scoped<MoneyScale>>,
     /// FILE's CSV field delimiter (default: detected from the header line)
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-    /// FILE's text encoding
-    #[arg(long, value_enum)]
-    pub encoding: Option<Encoding>,
+    #[arg(long, value_name = "[TABLE:]CHAR")]
+    pub delimiter: Vec<Scoped<Delimiter>>,
+    /// FILE's text encoding: utf8 or gbk
+    #[arg(long, value_name = "[TABLE:]ENC")]
+    pub encoding: Vec<Scoped<Encoding>>,
     /// Configuration file (default: kam.toml in the current directory, if any)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -78,4 +82,18 @@ pub enum SqlDialect {
     Postgres,
     Spark,
     Trino,
+}
+
+impl SqlArgs {
+    /// kam's reading options for FILE: the few that shape the SQL (the others cannot be honoured).
+    pub fn read_args(&self) -> ReadArgs {
+        ReadArgs {
+            columns: self.columns.clone(),
+            encoding: self.encoding.clone(),
+            delimiter: self.delimiter.clone(),
+            money_scale: self.money_scale.clone(),
+            config: self.config.clone(),
+            ..ReadArgs::default()
+        }
+    }
 }

@@ -3,42 +3,32 @@
 use polars::prelude::*;
 
 use crate::cli::AbcArgs;
-use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, roles, InputOptions, Request};
+use crate::input::{self, roles, Request};
 use crate::metrics::abc::{self, Thresholds};
 use crate::output;
 use crate::period::Period;
-
-/// The column to classify by, and the name column shown beside it.
-fn key_for(by: &str) -> (String, Option<&'static str>) {
-    match by {
-        "customer" | "customer_id" => ("customer_id".into(), Some("customer_name")),
-        "product" | "product_id" => ("product_id".into(), Some("product_name")),
-        other => (other.to_string(), None),
-    }
-}
+use crate::settings::Settings;
+use crate::tables::TableKind;
+use crate::values::Key;
 
 pub fn run(args: AbcArgs) -> anyhow::Result<()> {
     let quiet = args.output.quiet;
-    let (mut items, mut summary, key, thresholds) = tables(&args)?;
+    let settings = Settings::resolve(&args.input.read, TableKind::Orders, quiet)?;
+    let period = args.period.period()?;
+    let thresholds = settings.thresholds(args.thresholds)?;
+    let (mut items, mut summary) = tables(&settings, &args.input.inputs, &args.by, &period, &thresholds)?;
     if !quiet {
-        print_summary(&summary, &items, &key, &thresholds)?;
+        print_summary(&summary, &items, args.by.column(), &thresholds)?;
     }
     output::write(if args.summary { &mut summary } else { &mut items }, &args.output)
 }
 
-/// The item table and the per-class summary of `kam abc`, the key column and the thresholds.
-pub(crate) fn tables(args: &AbcArgs) -> anyhow::Result<(DataFrame, DataFrame, String, Thresholds)> {
-    let config = Config::load(args.input.config.as_deref())?;
-    let quiet = args.output.quiet;
-    let opts = InputOptions::new(&args.input, &config, "orders", quiet)?;
-    let thresholds = match args.thresholds.as_deref().or(config.abc.thresholds.as_deref()) {
-        Some(t) => Thresholds::parse(t)?,
-        None => Thresholds::default(),
-    };
-    let period = Period::from_args(&args.period)?;
-    let (key, name) = key_for(&args.by);
+/// The item table and the per-class summary of `kam abc` over `files`.
+pub(crate) fn tables(s: &Settings, files: &[String], by: &Key, period: &Period, thresholds: &Thresholds) -> anyhow::Result<(DataFrame, DataFrame)> {
+    let opts = s.input(TableKind::Orders, files);
+    let key = by.column().to_string();
+    let name = by.name_column();
     let key_role = roles::ORDERS.iter().find(|r| r.name == key.as_str()).and_then(|r| r.static_name());
     let mut required = vec!["amount"];
     required.extend(key_role);
@@ -52,13 +42,13 @@ pub(crate) fn tables(args: &AbcArgs) -> anyhow::Result<(DataFrame, DataFrame, St
     let items = input::query_grouped(&opts, &request, |orders| {
         let name = name.filter(|n| orders.clone().collect_schema().is_ok_and(|s| s.contains(n)));
         let lines = period.filter(orders, "order_date");
-        Ok(abc::items(lines, &key, name, &thresholds))
+        Ok(abc::items(lines, &key, name, thresholds))
     })?;
     if items.height() == 0 {
         return Err(bad_input(format!("no order lines in the period {}", period.describe())));
     }
     let summary = abc::summary(items.clone().lazy()).collect()?;
-    Ok((items, summary, key, thresholds))
+    Ok((items, summary))
 }
 
 fn print_summary(summary: &DataFrame, items: &DataFrame, key: &str, t: &Thresholds) -> anyhow::Result<()> {

@@ -1,33 +1,26 @@
-//! `kam clv`: customer lifetime value from BG/NBD and Gamma-Gamma (SPEC §4).
+//! `kam clv`: customer lifetime value from BG/NBD and Gamma-Gamma.
 //!
 //! This file reads the options and the data, calls metrics::clv (summary, fits,
 //! predictions, the params file) and writes the table. See docs/clv.md.
 
-use anyhow::Context;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::cli::{ClvArgs, ClvModel};
-use crate::config::Config;
 use crate::error::bad_input;
-use crate::input::{self, InputOptions, Request};
-use crate::metrics::clv::model_file::StandardErrors;
 use crate::metrics::clv::purchase::{ModelKind, PurchaseModel};
 use crate::metrics::clv::rfm::validate_rfm;
-use crate::metrics::clv::summary::{self, TIME_UNIT};
-use crate::metrics::clv::{compare, load_params, models, predict, GammaGammaParams, SavedParams};
-// Re-exported for kam scorecard and kam report, which build the same CLV table.
-pub(crate) use crate::metrics::clv::{Inputs, ValueTerms};
+use crate::metrics::clv::summary;
+use crate::metrics::clv::{compare, load_params, Inputs, SavedParams, ValueTerms};
 use crate::output;
-use crate::period::parse_date;
+use crate::pipelines::clv as pipeline;
+use crate::pipelines::orders;
+use crate::settings::Settings;
+use crate::tables::TableKind;
+use crate::values::Share;
 
-use super::shared::last_order_date;
-
-/// The longest `--horizon`: 50 years.
-const MAX_HORIZON_MONTHS: u32 = 600;
-
-/// Options checked before any data is read.
-struct Settings {
+/// The CLV options, checked before any data is read.
+struct Terms {
     as_of: Option<NaiveDate>,
     calibration_end: Option<NaiveDate>,
     horizon_months: u32,
@@ -35,49 +28,32 @@ struct Settings {
     margin: Option<f64>,
 }
 
-/// A rate or share given as 0.10 or 10%.
-fn parse_rate(option: &str, text: &str) -> anyhow::Result<f64> {
-    let (digits, percent) = match text.trim().strip_suffix('%') {
-        Some(d) => (d.trim(), true),
-        None => (text.trim(), false),
-    };
-    let value: f64 = digits
-        .parse()
-        .ok()
-        .filter(|v: &f64| v.is_finite())
-        .ok_or_else(|| bad_input(format!("{option}: '{text}' is not a number (expected e.g. 0.10 or 10%)")))?;
-    Ok(if percent { value / 100.0 } else { value })
-}
-
-impl Settings {
-    fn from_args(args: &ClvArgs) -> anyhow::Result<Settings> {
+impl Terms {
+    fn from_args(args: &ClvArgs) -> anyhow::Result<Terms> {
         if args.period.from.is_some() || args.period.to.is_some() {
             return Err(bad_input(
                 "kam clv reads the whole order history up to --as-of; --from and --to do not apply \
                  (use --as-of, and --calibration-end DATE for a holdout check)",
             ));
         }
-        let as_of = args.period.as_of.as_deref().map(|s| parse_date("--as-of", s)).transpose()?;
-        let calibration_end = args.calibration_end.as_deref().map(|s| parse_date("--calibration-end", s)).transpose()?;
+        let as_of = args.period.as_of.map(|d| d.0);
+        let calibration_end = args.calibration_end.map(|d| d.0);
         if let (Some(c), Some(a)) = (calibration_end, as_of) {
             if c >= a {
                 return Err(bad_input(format!("--calibration-end {c} must be before --as-of {a}: the holdout period is empty")));
             }
         }
-        if args.horizon == 0 || args.horizon > MAX_HORIZON_MONTHS {
-            return Err(bad_input(format!("--horizon must be between 1 and {MAX_HORIZON_MONTHS} months")));
-        }
-        let discount = parse_rate("--discount", &args.discount)?;
+        let discount = args.discount.as_f64();
         if !(0.0..=10.0).contains(&discount) {
-            return Err(bad_input(format!("--discount must be an annual rate between 0 and 10 (1000%), not '{}'", args.discount)));
+            return Err(bad_input(format!("--discount must be an annual rate between 0 and 10 (1000%), not {discount}")));
         }
-        let margin = args.margin.as_deref().map(|m| parse_rate("--margin", m)).transpose()?;
+        let margin = args.margin.map(Share::as_f64);
         if let Some(m) = margin {
             if !(m > 0.0 && m <= 1.0) {
                 return Err(bad_input(format!("--margin must be a share of sales above 0 and at most 1 (e.g. 0.3 or 30%), not {m}")));
             }
         }
-        Ok(Settings { as_of, calibration_end, horizon_months: args.horizon, discount, margin })
+        Ok(Terms { as_of, calibration_end, horizon_months: args.horizon, discount, margin })
     }
 }
 
@@ -100,13 +76,13 @@ fn models(args: &ClvArgs, loaded: Option<SavedParams>, inputs: &Inputs, fit_end:
                 "Using the models in {file}, fitted as of {} on {} customers (time unit {}).",
                 saved.as_of, saved.customers, saved.time_unit
             );
-            print_params(&saved);
+            pipeline::print_params(&saved);
             let on_this = saved.purchase_model().log_likelihood(&inputs.x, &inputs.t_x, &inputs.t);
             eprintln!("{} log-likelihood of these {} customers as of {fit_end}: {on_this:.4}", saved.kind().title(), inputs.x.len());
         }
         return Ok(saved);
     }
-    let (saved, text) = fit_model(inputs, fit_end, model_kind(args), quiet)?;
+    let (saved, text) = pipeline::fit_model(inputs, fit_end, model_kind(args), quiet)?;
     if let Some(path) = &args.params_out {
         output::write_atomically(path, |w| Ok(w.write_all(text.as_bytes())?))?;
         if !quiet {
@@ -116,85 +92,8 @@ fn models(args: &ClvArgs, loaded: Option<SavedParams>, inputs: &Inputs, fit_end:
     Ok(saved)
 }
 
-/// Fit the purchase model and Gamma-Gamma on the customers' summaries as of `fit_end`
-/// (see metrics::clv::models), reporting on stderr unless `quiet`. Returns the
-/// parameters as read back from their JSON, and the JSON text.
-pub(crate) fn fit_models(inputs: &Inputs, fit_end: NaiveDate, quiet: bool) -> anyhow::Result<(SavedParams, String)> {
-    fit_model(inputs, &fit_end.to_string(), ModelKind::BgNbd, quiet)
-}
-
-fn fit_model(inputs: &Inputs, fit_end: &str, kind: ModelKind, quiet: bool) -> anyhow::Result<(SavedParams, String)> {
-    let customers = inputs.x.len();
-    let fitted = models::fit_models(inputs, fit_end, kind)
-        .with_context(|| format!("cannot fit the CLV models on the orders up to {fit_end} ({customers} customers)"))?;
-    if !quiet {
-        if fitted.excluded > 0 {
-            eprintln!(
-                "kam: note: {} customers with repeat purchases that net to zero or less (returns) are left out of \
-                 the Gamma-Gamma fit, which needs positive spend; their expected spend is taken at m = 0.",
-                fitted.excluded
-            );
-        }
-        let p = &fitted.purchases;
-        eprintln!(
-            "Fitted on {customers} customers with orders up to {fit_end} (time unit {TIME_UNIT}): {} in {:.2} s \
-             ({} iterations, {}), Gamma-Gamma in {:.2} s ({} iterations).",
-            kind.title(),
-            p.seconds,
-            p.iterations,
-            p.curvature.method,
-            fitted.gamma_gamma_seconds,
-            fitted.gamma_gamma_iterations
-        );
-        print_params(&fitted.saved);
-        for note in &fitted.notes {
-            eprintln!("kam: note: {note}");
-        }
-    }
-    Ok((fitted.saved, fitted.text))
-}
-
-/// "0.243000 (se 0.012)" or "4196.1 (se n/a)".
-fn with_error(value: f64, errors: &Option<StandardErrors>, name: &str) -> String {
-    match errors.as_ref().and_then(|e| e.get(name).copied()) {
-        Some(Some(se)) => format!("{value:.6} (se {se:.4})"),
-        Some(None) => format!("{value:.6} (se n/a)"),
-        None => format!("{value:.6}"),
-    }
-}
-
-fn print_params(s: &SavedParams) {
-    let kind = s.kind();
-    let b = s.purchases();
-    let values = s.purchase_model().values();
-    let shown: Vec<String> = kind
-        .parameter_names()
-        .iter()
-        .zip(values)
-        .map(|(name, v)| format!("{name} = {}", with_error(v, &b.standard_errors, name)))
-        .collect();
-    eprintln!(
-        "{} (purchases): {}; log-likelihood {:.4} ({} customers)",
-        kind.title(),
-        shown.join(", "),
-        b.log_likelihood,
-        b.customers
-    );
-    let g = &s.gamma_gamma;
-    let e = &g.standard_errors;
-    let mean = s.gg().population_mean_spend().map_or("infinite (q <= 1)".to_string(), |m| format!("{m:.2}"));
-    eprintln!(
-        "Gamma-Gamma (spend per purchase): p = {}, q = {}, v = {}; log-likelihood {:.4} ({} customers); mean spend {mean}",
-        with_error(g.p, e, "p"),
-        with_error(g.q, e, "q"),
-        with_error(g.v, e, "v"),
-        g.log_likelihood,
-        g.customers
-    );
-}
-
 /// The profit margin: `--margin`, else gross profit / sales of the lines with cost.
-fn margin(settings: &Settings, lines: &LazyFrame, has_cost: bool, as_of: NaiveDate, quiet: bool) -> anyhow::Result<f64> {
+fn margin(settings: &Terms, lines: &LazyFrame, has_cost: bool, as_of: NaiveDate, quiet: bool) -> anyhow::Result<f64> {
     if let Some(m) = settings.margin {
         if !quiet {
             eprintln!("Margin {m:.4} (--margin).");
@@ -285,7 +184,7 @@ fn read_summary(path: &std::path::Path) -> anyhow::Result<DataFrame> {
 /// `kam clv --summary FILE`: fit (or load) and predict from a per-customer summary.
 fn run_summary(args: &ClvArgs, path: &std::path::Path) -> anyhow::Result<()> {
     let quiet = args.output.quiet;
-    let settings = Settings::from_args(args)?;
+    let settings = Terms::from_args(args)?;
     if settings.calibration_end.is_some() {
         return Err(bad_input("--calibration-end needs order lines; with --summary there is no holdout to check"));
     }
@@ -301,7 +200,7 @@ fn run_summary(args: &ClvArgs, path: &std::path::Path) -> anyhow::Result<()> {
     let label = settings.as_of.map_or("unknown (from --summary)".to_string(), |d| d.to_string());
     let saved = models(args, loaded, &inputs, &label, quiet)?;
     let terms = ValueTerms { margin, horizon_months: settings.horizon_months, discount: settings.discount };
-    let mut table = predictions(customers, &inputs, &saved.purchase_model(), &saved.gg(), &terms, quiet)?;
+    let mut table = pipeline::predictions(customers, &inputs, &saved.purchase_model(), &saved.gg(), &terms, quiet)?;
     output::write(&mut table, &args.output)
 }
 
@@ -309,19 +208,14 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     if let Some(path) = args.summary.clone() {
         return run_summary(&args, &path);
     }
-    let config = Config::load(args.input.config.as_deref())?;
     let quiet = args.output.quiet;
-    let settings = Settings::from_args(&args)?;
+    let read = Settings::resolve(&args.input.read, TableKind::Orders, quiet)?;
+    let settings = Terms::from_args(&args)?;
     let loaded = args.params.as_deref().map(load_params).transpose()?;
-    let opts = InputOptions::new(&args.input, &config, "orders", quiet)?;
-    let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(&["order_id", "cost"]);
-    let orders = input::load(&opts, &request)?;
+    let orders = orders::lines(&read, &args.input.inputs, &["order_id", "cost"])?;
     let has_order_id = orders.get_column_index("order_id").is_some();
     let has_cost = orders.column("cost").is_ok_and(|c| c.null_count() < c.len());
-    let as_of = match settings.as_of {
-        Some(d) => d,
-        None => last_order_date(&orders)?,
-    };
+    let as_of = orders::as_of(&read, settings.as_of, &orders)?;
     if let Some(c) = settings.calibration_end {
         if c >= as_of {
             return Err(bad_input(format!(
@@ -347,37 +241,11 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
         (Some(calibration_end), _) => calibration_check(&customers, &inputs, &bg, lines, calibration_end, as_of, quiet)?,
         (None, Some(margin)) => {
             let terms = ValueTerms { margin, horizon_months: settings.horizon_months, discount: settings.discount };
-            predictions(customers, &inputs, &bg, &saved.gg(), &terms, quiet)?
+            pipeline::predictions(customers, &inputs, &bg, &saved.gg(), &terms, quiet)?
         }
         (None, None) => unreachable!("the margin is known without --calibration-end"),
     };
     output::write(&mut table, &args.output)
-}
-
-/// The customer table with p_alive, expected_purchases, expected_spend and clv
-/// (metrics::clv::predict), with a summary line on stderr unless `quiet`.
-pub(crate) fn predictions(
-    customers: DataFrame,
-    inputs: &Inputs,
-    bg: &PurchaseModel,
-    gg: &GammaGammaParams,
-    terms: &ValueTerms,
-    quiet: bool,
-) -> anyhow::Result<DataFrame> {
-    let (frame, seconds) = predict::predictions(customers, inputs, bg, gg, terms)?;
-    if !quiet {
-        let total = frame.column("clv")?.f64()?.sum().unwrap_or(0.0);
-        let expected = frame.column("expected_purchases")?.f64()?.sum().unwrap_or(0.0);
-        eprintln!(
-            "CLV over {} months at {:.2}% a year, margin {:.4}: {total:.2} in total for {} customers, \
-             {expected:.1} purchases expected ({seconds:.2} s).",
-            terms.horizon_months,
-            terms.discount * 100.0,
-            terms.margin,
-            inputs.x.len()
-        );
-    }
-    Ok(frame)
 }
 
 /// The holdout check of `--calibration-end`.

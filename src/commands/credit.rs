@@ -3,55 +3,32 @@
 use polars::prelude::*;
 
 use crate::cli::CreditArgs;
-use crate::config::Config;
+use crate::defaults;
 use crate::error::bad_input;
-use crate::metrics::abc::Thresholds;
 use crate::metrics::credit::{self as metric, CreditParams};
 use crate::output;
 use crate::period::Period;
-
-use super::receivables::{load_limits, load_receivables};
-use super::shared::{last_order_date, load_orders, money_type};
-
-/// Days of sales behind the monthly average when `--from` is not given.
-pub const CREDIT_DEFAULT_DAYS: i64 = 365;
+use crate::pipelines::{aging, orders};
+use crate::settings::Settings;
+use crate::tables::TableKind;
 
 pub fn run(args: CreditArgs) -> anyhow::Result<()> {
-    let config = Config::load(args.input.config.as_deref())?;
     let quiet = args.output.quiet;
-    let period = Period::from_args(&args.period)?;
-    let thresholds = match args.thresholds.as_deref().or(config.abc.thresholds.as_deref()) {
-        Some(t) => Thresholds::parse(t)?,
-        None => Thresholds::default(),
-    };
-    for (name, v) in [
-        ("--b-months", args.b_months),
-        ("--c-months", args.c_months),
-        ("--grace-days", args.grace_days),
-        ("--cash-days", args.cash_days),
-    ] {
-        if !(v.is_finite() && v >= 0.0) {
-            return Err(bad_input(format!("{name} must be a number >= 0")));
-        }
-    }
-    if !(0.0..=1.0).contains(&args.late_factor) {
-        return Err(bad_input("--late-factor must be between 0 and 1"));
-    }
+    let settings = Settings::resolve(&args.input.read, TableKind::Orders, quiet)?;
+    let period = args.period.period()?;
+    let thresholds = settings.thresholds(args.thresholds)?;
     if args.cash_days < args.grace_days {
         return Err(bad_input("--cash-days must be at least --grace-days"));
     }
-    let orders = load_orders(&args.input, &config, &args.input.inputs, quiet, vec![])?;
+    let orders = orders::lines(&settings, &args.input.inputs, &[])?;
     // As of: --as-of, else --to, else the last order date.
-    let as_of = match period.as_of.or(period.to) {
-        Some(d) => d,
-        None => last_order_date(&orders)?,
-    };
+    let as_of = orders::as_of(&settings, period.as_of.or(period.to), &orders)?;
     let to = period.to.unwrap_or(as_of);
-    let from = period.from.unwrap_or(to - chrono::Duration::days(CREDIT_DEFAULT_DAYS - 1));
+    let from = period.from.unwrap_or(to - chrono::Duration::days(defaults::CREDIT_DAYS - 1));
     let period_days = (to - from).num_days() + 1;
     let in_period = Period { from: Some(from), to: Some(to), as_of: Some(as_of) }.filter(orders.lazy(), "order_date");
-    let receivables = load_receivables(&args.input, &config, &args.receivables, quiet)?;
-    let limits = load_limits(&args.input, &config, args.customers.as_deref(), quiet)?;
+    let receivables = aging::receivables(&settings, &args.receivables)?;
+    let limits = aging::limits(&settings, args.customers.as_deref())?;
     let params = CreditParams {
         as_of,
         period_days,
@@ -62,7 +39,7 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
         late_factor: args.late_factor,
         cash_days: args.cash_days,
         review_days: args.review_days,
-        money: money_type(&args.input, &config),
+        money: settings.money_type(TableKind::Orders),
     };
     let mut table = metric::suggest(in_period, receivables, limits, &params).collect()?;
     if table.height() == 0 {

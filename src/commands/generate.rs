@@ -11,7 +11,6 @@ use crate::error::bad_input;
 use crate::generate::{generate_csv, write_erp_export, GenerateOptions};
 use crate::input::parse::money_type;
 use crate::output::write_atomically;
-use crate::period::parse_date;
 
 pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
     let opts = GenerateOptions {
@@ -19,8 +18,8 @@ pub fn run(args: GenerateArgs) -> anyhow::Result<()> {
         customers: args.customers,
         products: args.products,
         seed: args.seed,
-        start: parse_date("--start", &args.start)?,
-        end: parse_date("--end", &args.end)?,
+        start: args.start.0,
+        end: args.end.0,
         out_dir: match args.format {
             GenerateFormat::Csv => args.out.clone(),
             // CSV first, in a scratch directory, then typed Parquet beside it.

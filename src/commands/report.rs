@@ -1,30 +1,39 @@
 //! `kam report`: abc, products, clv, churn, receivables, alerts and scorecard for one
 //! month, written into one directory (CSV, Parquet, XLSX and report.html), atomically.
 
-use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use crate::cli::{AbcArgs, AverageInventory, ChurnOptions, InputArgs, OutputArgs, PerInterval, PeriodArgs, ProductsArgs, ReportArgs};
-use crate::config::Config;
+use crate::cli::ReportArgs;
+use crate::defaults;
 use crate::error::bad_input;
 use crate::metrics::alerts::SEVERITIES;
-use crate::metrics::receivables::{default_warning_share, Buckets, TOTAL};
+use crate::metrics::churn::{ChurnParams, Windows};
+use crate::metrics::products::Average;
+use crate::metrics::receivables::TOTAL;
 use crate::metrics::scorecard as score_metric;
 use crate::output::cell_text;
+use crate::period::Period;
+use crate::pipelines::{aging, alerts, churn, clv, orders, plan, products, scorecard};
 use crate::report::{self, charts, html, xlsx, Table};
+use crate::settings::Settings;
+use crate::tables::TableKind;
+use crate::values::{Amount, Key};
 
-use super::receivables::{aging_table, load_receivables, AgingInputs};
-use super::shared::{parse_total_assets, require_receivables_for};
-use super::{abc, alerts, churn, products, scorecard};
+use super::abc;
+use super::shared::require_receivables_for;
 
-/// "2024-06" -> (2024-06-01, 2024-06-30).
-fn month_bounds(text: &str) -> anyhow::Result<(NaiveDate, NaiveDate)> {
-    let bad = || bad_input(format!("--period: '{text}' is not a month (expected YYYY-MM, e.g. 2024-06)"));
-    let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
-    let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
-    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
-    Ok((first, next.ok_or_else(bad)?.pred_opt().ok_or_else(bad)?))
+/// The churn rules of the report: `kam churn`'s defaults, as of the month end.
+fn churn_rules(s: &Settings, as_of: chrono::NaiveDate) -> ChurnParams {
+    let number = |text: &str| text.parse::<f64>().expect("a valid default");
+    ChurnParams {
+        min_p_alive: None,
+        as_of,
+        k: number(defaults::GAP_MULTIPLE),
+        churn_days: defaults::CHURN_DAYS.parse().expect("a valid default"),
+        drop: defaults::DROP.parse::<crate::values::Share>().expect("a valid default").0,
+        windows: Windows::new(as_of, defaults::PERIOD_MONTHS.parse().expect("a valid default")),
+        money: s.money_type(TableKind::Orders),
+    }
 }
 
 fn pick(option: &[String], config: &[String]) -> Vec<String> {
@@ -40,11 +49,11 @@ fn money(frame: &DataFrame, column: &str, row: usize) -> String {
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
-    let config = Config::load(args.config.as_deref())?;
     let quiet = args.quiet;
-    let (first, as_of) = month_bounds(&args.period)?;
-    let period = format!("{:04}-{:02}", first.year(), first.month());
-    let rc = &config.report;
+    let settings = Settings::resolve(&args.read, TableKind::Orders, quiet)?;
+    let (first, as_of) = (args.period.first_day(), args.period.last_day());
+    let period = args.period.to_string();
+    let rc = &settings.config.report;
     let orders = pick(&args.orders, &rc.orders);
     if orders.is_empty() {
         return Err(bad_input("kam report needs --orders FILE... (or orders = [...] under [report] in kam.toml)"));
@@ -52,80 +61,67 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let inventory = pick(&args.inventory, &rc.inventory);
     let receivables = pick(&args.receivables, &rc.receivables);
     let customers = args.customers.clone().or(rc.customers.clone());
-    let plan = args.plan.clone().or(rc.plan.clone());
+    let plan_file = args.plan.clone().or(rc.plan.clone());
     // Stdin ('-') can be one of the inputs: said before anything is computed.
-    if orders.iter().chain(&inventory).chain(&receivables).chain(&customers).chain(&plan).filter(|i| *i == "-").count() > 1 {
+    if orders.iter().chain(&inventory).chain(&receivables).chain(&customers).chain(&plan_file).filter(|i| *i == "-").count() > 1 {
         return Err(bad_input("'-' (stdin) can be one input of kam report only: give the others as files"));
     }
-    let total_assets = parse_total_assets(args.total_assets.as_deref().or(rc.total_assets.as_deref()))?;
+    let total_assets = match (args.total_assets, rc.total_assets.as_deref()) {
+        (Some(a), _) => Some(a.0),
+        (None, Some(text)) => Some(text.parse::<Amount>().map_err(|e| bad_input(format!("kam.toml [report] total_assets: {e}")))?.0),
+        (None, None) => None,
+    };
     require_receivables_for(&receivables, total_assets, customers.is_some())?;
-    let input = InputArgs { inputs: orders.clone(), config: args.config.clone(), ..InputArgs::default() };
-    let month = PeriodArgs { from: Some(first.to_string()), to: Some(as_of.to_string()), as_of: None };
-    let silent = OutputArgs { format: None, output: None, quiet: true };
+    let month = Period { from: Some(first), to: Some(as_of), as_of: None };
     let mut notes: Vec<String> = vec![format!(
         "abc and products cover the month {first} to {as_of}; churn, receivables, alerts, clv and the scorecard are as of {as_of}."
     )];
 
     // abc (customers, the month) and products (the month)
-    let abc_args = AbcArgs { input: input.clone(), period: month.clone(), output: silent.clone(), by: "customer".into(), thresholds: None, summary: false };
-    let (abc_items, abc_summary, _, thresholds) = abc::tables(&abc_args)?;
-    let products_args = ProductsArgs {
-        input: input.clone(),
+    let thresholds = settings.thresholds(None)?;
+    let (abc_items, abc_summary) = abc::tables(&settings, &orders, &Key::Customer, &month, &thresholds)?;
+    let spec = products::Spec {
+        orders: &orders,
+        inventory: &inventory,
         period: month,
-        output: silent,
-        inventory: inventory.clone(),
-        inventory_columns: vec![],
         basis: None,
-        avg: AverageInventory::Ends,
-        by: "product".into(),
+        average: Average::Ends,
+        by_customer: false,
         sort: None,
-        thresholds: None,
-        per: None,
-        interval: PerInterval::Month,
-        plan: vec![],
+        thresholds,
+        notes: false,
     };
-    let products_table = products::table(&products_args)?.ok_or_else(|| anyhow::anyhow!("kam products returned no table"))?;
+    let (products_table, _) = products::table(&settings, &spec)?;
 
-    // churn, receivables, alerts (as of the month end)
-    let rules = ChurnOptions { plan, gap_multiple: 2.0, churn_days: 180, drop: "0.20".into(), period_months: 1, params: None, min_p_alive: None };
-    // The order lines for churn, CLV and the scorecard, read once (scorecard's columns
-    // are a superset of churn's).
-    let lines = scorecard::load_orders(&input, &config, &orders, true)?;
-    let (churn_table, churn_params) = churn::churn_table(lines.clone(), &input, &config, &rules, as_of, true)?;
-    let buckets = Buckets::default();
-    let warning_share = default_warning_share();
-    let aging = if receivables.is_empty() {
+    // churn, receivables, alerts (as of the month end). The order lines for churn, CLV
+    // and the scorecard are read once (the scorecard's columns are a superset of churn's).
+    let lines = orders::scored_lines(&settings, &orders)?;
+    let rules = churn_rules(&settings, as_of);
+    let plan = plan::optional(&settings, plan_file.as_deref())?;
+    let churn_table = churn::table(&lines, plan, &rules, None)?;
+    let aging_spec = aging::Aging::standard(&receivables, customers.as_deref(), as_of, total_assets);
+    let (aging_table, receivables_lines) = if receivables.is_empty() {
         notes.push("no receivables: no aging table or chart; credit-limit, aging and assets warnings and the payment component are left out".into());
-        None
+        (None, None)
     } else {
-        let inputs = AgingInputs {
-            input: &input,
-            config: &config,
-            receivables: &receivables,
-            customers: customers.as_deref(),
-            orders: &[],
-            period: crate::period::Period { from: None, to: Some(as_of), as_of: Some(as_of) },
-            as_of,
-            buckets: buckets.clone(),
-            total_assets,
-            warning_share,
-            quiet: true,
-        };
-        let (table, note) = aging_table(&inputs)?;
+        let lines = aging::receivables(&settings, &receivables)?;
+        let (table, note) = aging::table_of(&settings, &aging_spec, lines.clone())?;
         notes.push(format!("receivables: {note}"));
-        Some(table)
+        (Some(table), Some(lines))
     };
-    let alerts_table = alerts::alerts_table(&churn_table, &churn_params, aging.as_ref(), &buckets, warning_share, None)?;
+    let buckets = &aging_spec.buckets;
+    let alerts_table = alerts::table(&churn_table, &rules, aging_table.as_ref(), buckets, aging_spec.warning_share, None)?;
 
     // clv and scorecard
-    let clv = scorecard::clv_table(&lines, as_of);
-    let payment = match &aging {
-        Some(a) => Some(scorecard::payment_frame(a, load_receivables(&input, &config, &receivables, true)?, as_of)),
-        None => None,
+    let clv = clv::default_table(&lines, as_of);
+    let payment = match (&aging_table, receivables_lines) {
+        (Some(a), Some(r)) => Some(scorecard::payment_frame(a, r, as_of)),
+        _ => None,
     };
-    let (params, score_thresholds) = scorecard::score_params(&config, as_of, None, None, None)?;
-    let (score_table, score_notes) = scorecard::scorecard_table(&lines, payment, &clv, &params, &score_thresholds)?;
+    let params = settings.score_params(as_of, None, None)?;
+    let (score_table, score_notes) = scorecard::scorecard_table(&lines, payment, &clv, &params, &thresholds)?;
     notes.extend(score_notes);
+    let aging = aging_table;
 
     // summary figures and charts
     let mut figures = vec![];

@@ -3,8 +3,10 @@
 
 use polars::prelude::*;
 
-use crate::cli::{InputFormat, SchemaArgs, TableKind};
+use crate::cli::SchemaArgs;
 use crate::config::Config;
+use crate::settings::Settings;
+use crate::tables::{InputFormat, TableKind};
 use crate::input::parse::{self, date_from_text, trimmed};
 use crate::input::resolve;
 use crate::input::roles::{self, Role};
@@ -13,21 +15,12 @@ use crate::input::{InputOptions, Request};
 use crate::output;
 
 fn table_roles(kind: TableKind) -> (&'static str, &'static [Role]) {
-    match kind {
-        TableKind::Orders => ("orders", roles::ORDERS),
-        TableKind::Inventory => ("inventory", roles::INVENTORY),
-        TableKind::Receivables => ("receivables", roles::RECEIVABLES),
-        TableKind::Customers => ("customers", roles::CUSTOMERS),
-        TableKind::Plan => ("plan", roles::PLAN),
-    }
+    (kind.name(), roles::of_table(kind.name()))
 }
-
-const ALL_TABLES: [TableKind; 5] =
-    [TableKind::Orders, TableKind::Inventory, TableKind::Receivables, TableKind::Customers, TableKind::Plan];
 
 /// The table whose required roles the headers cover best (then most roles found).
 fn guess_table(headers: &[String], config: &Config) -> TableKind {
-    *ALL_TABLES
+    *TableKind::ALL
         .iter()
         .max_by_key(|&&kind| {
             let (name, table) = table_roles(kind);
@@ -41,13 +34,13 @@ fn guess_table(headers: &[String], config: &Config) -> TableKind {
 }
 
 pub fn run(args: SchemaArgs) -> anyhow::Result<()> {
-    let config = Config::load(args.input.config.as_deref())?;
+    let first = Settings::resolve(&args.input.read, args.table.unwrap_or(TableKind::Orders), true)?;
     for location in source::expand(&args.input.inputs)? {
-        let first = InputOptions::new(&args.input, &config, "orders", true)?;
-        let source = Source::open(&location, &first.read)?;
-        let kind = args.table.unwrap_or_else(|| guess_table(&source.headers, &config));
+        let source = Source::open(&location, &first.table(first.main).read)?;
+        let kind = args.table.unwrap_or_else(|| guess_table(&source.headers, &first.config));
         let (table_name, table) = table_roles(kind);
-        let opts = InputOptions::new(&args.input, &config, table_name, true)?;
+        // The file is the table it looks like: its options are that table's.
+        let opts = Settings::resolve(&args.input.read, kind, true)?.input(kind, &args.input.inputs);
         let (found, missing) = resolve::resolve(table, &source.headers, &opts.columns, &Request::complete(table_name).must_have());
         let raw = source.read_columns(&(0..source.headers.len()).collect::<Vec<_>>())?;
         describe_source(&source, table_name, raw.height(), &missing);

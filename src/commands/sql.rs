@@ -7,20 +7,20 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use crate::cli::{Encoding, InputArgs, InputFormat, SqlArgs, SqlDialect, SqlMetric};
-use crate::config::Config;
+use crate::cli::{SqlArgs, SqlDialect, SqlMetric};
+use crate::settings::Settings;
+use crate::tables::{Encoding, InputFormat, TableKind};
+use crate::values::Key;
 use crate::error::bad_input;
 use crate::input::resolve;
 use crate::input::roles::{self, Role};
 use crate::input::source::{self, Location, Source};
 use crate::input::InputOptions;
 use crate::metrics::abc::{key_column_name, Thresholds};
-use crate::metrics::receivables::Buckets;
-use crate::period::Period;
 use crate::sql::lines::{self, Column};
 use crate::sql::{abc, clv_summary, products, receivables, Dialect, Need};
 
-use super::receivables::dso_period;
+use crate::pipelines::aging::dso_period;
 
 pub fn run(args: SqlArgs) -> anyhow::Result<()> {
     let statement = statement(&args)?;
@@ -47,15 +47,6 @@ fn refuse_unless(given: bool, option: &str, metric: &str, takes: &[SqlMetric], a
     Ok(())
 }
 
-/// The column classified by `abc --by`, as in `kam abc`.
-fn abc_key(by: &str) -> String {
-    match by {
-        "customer" | "customer_id" => "customer_id".into(),
-        "product" | "product_id" => "product_id".into(),
-        other => other.to_string(),
-    }
-}
-
 /// The statement for these arguments.
 pub(crate) fn statement(args: &SqlArgs) -> anyhow::Result<String> {
     let d = dialect(args.dialect);
@@ -72,11 +63,11 @@ pub(crate) fn statement(args: &SqlArgs) -> anyhow::Result<String> {
     }
     let (opts, thresholds) = settings(args)?;
     let scale = opts.parse.money_scale;
-    let period = Period::from_args(&args.period)?;
+    let period = args.period.period()?;
     let input = Input::settle(args, &opts, d)?;
     let sql = match args.metric {
         Abc => {
-            let key = abc_key(args.by.as_deref().unwrap_or("customer"));
+            let key = args.by.clone().unwrap_or(Key::Customer).column().to_string();
             let spec = abc::Spec {
                 key_out: key_column_name(&key),
                 key,
@@ -88,12 +79,11 @@ pub(crate) fn statement(args: &SqlArgs) -> anyhow::Result<String> {
             abc::render(d, input.lines(roles::ORDERS, &abc::needs(&spec), &opts)?, &spec)
         }
         Products => {
-            if let Some(by) = args.by.as_deref() {
-                if !matches!(by.trim().trim_end_matches("_id").to_ascii_lowercase().as_str(), "product") {
-                    return Err(bad_input(format!(
-                        "kam sql products: only --by product is rendered (not '{by}'); run kam products --by customer,product on a file"
-                    )));
-                }
+            if let Some(by) = args.by.as_ref().filter(|b| **b != Key::Product) {
+                return Err(bad_input(format!(
+                    "kam sql products: only --by product is rendered (not '{}'); run kam products --by customer,product on a file",
+                    by.column()
+                )));
             }
             let spec = products::Spec { thresholds, from: period.from, to: period.to, money_scale: scale };
             products::render(d, input.lines(roles::ORDERS, &products::needs(&spec), &opts)?, &spec)
@@ -107,10 +97,7 @@ pub(crate) fn statement(args: &SqlArgs) -> anyhow::Result<String> {
                 bad_input("kam sql receivables needs --as-of DATE (e.g. --as-of 2024-06-30): the day the aging is for")
             })?;
             let (dso_from, dso_to, dso_days) = dso_period(&period, as_of)?;
-            let buckets = match args.buckets.as_deref() {
-                Some(b) => Buckets::parse(b)?,
-                None => Buckets::default(),
-            };
+            let buckets = args.buckets.clone().unwrap_or_default();
             let spec = receivables::Spec { as_of, buckets, dso_from, dso_to, dso_days, money_scale: scale };
             receivables::render(d, input.lines(roles::RECEIVABLES, &receivables::needs(&spec), &opts)?, &spec)
         }
@@ -119,34 +106,17 @@ pub(crate) fn statement(args: &SqlArgs) -> anyhow::Result<String> {
 }
 
 /// The input options kam's readers would use for FILE (--col, --delimiter, --encoding,
-/// --money-scale and kam.toml, settled by `InputOptions::new`) and the thresholds.
-/// The one place that reads kam's settings, so it is the one to re-point when they move.
+/// --money-scale and kam.toml, resolved by crate::settings) and the thresholds.
 fn settings(args: &SqlArgs) -> anyhow::Result<(InputOptions, Thresholds)> {
-    let config = Config::load(args.config.as_deref())?;
-    let table = if args.metric == SqlMetric::Receivables { "receivables" } else { "orders" };
-    let opts = InputOptions::new(&input_args(args), &config, table, true)?;
+    let table = if args.metric == SqlMetric::Receivables { TableKind::Receivables } else { TableKind::Orders };
+    let settings = Settings::resolve(&args.read_args(), table, true)?;
+    let opts = settings.input(table, &args.file.iter().cloned().collect::<Vec<_>>());
     if opts.parse.date_format.is_some() {
         return Err(bad_input(
             "kam sql: a forced date format (date_format in kam.toml) cannot be honoured: the SQL reads dates as the engine's DATE type",
         ));
     }
-    let thresholds = match args.thresholds.as_deref().or(config.abc.thresholds.as_deref()) {
-        Some(t) => Thresholds::parse(t)?,
-        None => Thresholds::default(),
-    };
-    Ok((opts, thresholds))
-}
-
-fn input_args(args: &SqlArgs) -> InputArgs {
-    InputArgs {
-        inputs: args.file.iter().cloned().collect(),
-        delimiter: args.delimiter.clone(),
-        encoding: args.encoding,
-        columns: args.columns.clone(),
-        config: args.config.clone(),
-        money_scale: args.money_scale,
-        ..InputArgs::default()
-    }
+    Ok((opts, settings.thresholds(args.thresholds)?))
 }
 
 /// Where the rows are and which headers the input has.

@@ -5,11 +5,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::roles::{self, Role};
-use super::sources::{self, ReadSettings};
-use super::values::{DateOrder, ParseSettings};
-use crate::cli::{Encoding, InputArgs};
-use crate::config::Config;
-use crate::error::bad_input;
+use super::sources::ReadSettings;
+use super::values::ParseSettings;
 
 /// Everything that decides how input is read, from options and kam.toml.
 pub struct InputOptions {
@@ -29,72 +26,9 @@ pub struct InputOptions {
     /// Convert amounts with these rates (currency, rate[, date]) to the reporting currency.
     pub fx: Option<PathBuf>,
     pub quiet: bool,
-}
-
-impl InputOptions {
-    /// Combine command-line options with kam.toml; the command line wins.
-    pub fn new(args: &InputArgs, config: &Config, table: &str, quiet: bool) -> anyhow::Result<InputOptions> {
-        let mut columns = config.columns_for(table);
-        for role in columns.keys() {
-            roles::check_known(role, "kam.toml [columns]")?;
-        }
-        for mapping in &args.columns {
-            let (role, header) = mapping
-                .split_once('=')
-                .ok_or_else(|| bad_input(format!("--col takes ROLE=HEADER (e.g. amount=金额), not '{mapping}'")))?;
-            roles::check_known(role.trim(), &format!("--col {mapping}"))?;
-            columns.insert(role.trim().to_string(), header.trim().to_string());
-        }
-        let delimiter = match args.delimiter.as_deref().or(config.input.delimiter.as_deref()) {
-            Some(d) => Some(sources::csv::parse_delimiter(d)?),
-            None => None,
-        };
-        let encoding = match (args.encoding, config.input.encoding.as_deref()) {
-            (Some(e), _) => e,
-            (None, Some(e)) if e.eq_ignore_ascii_case("gbk") || e.eq_ignore_ascii_case("gb18030") => Encoding::Gbk,
-            (None, Some(e)) if e.to_ascii_lowercase().replace('-', "") == "utf8" => Encoding::Utf8,
-            (None, Some(e)) => return Err(bad_input(format!("kam.toml: unknown encoding '{e}' (utf8 or gbk)"))),
-            (None, None) => Encoding::Utf8,
-        };
-        let money_scale = args.money_scale.or(config.input.money_scale).unwrap_or(2);
-        if money_scale > 12 {
-            return Err(bad_input("--money-scale must be between 0 and 12"));
-        }
-        let date_order = match args.date_order.as_deref().map(str::to_ascii_lowercase).as_deref() {
-            None => None,
-            Some("dmy") => Some(DateOrder::Dmy),
-            Some("mdy") => Some(DateOrder::Mdy),
-            Some(other) => return Err(bad_input(format!("--date-order takes dmy or mdy, not '{other}'"))),
-        };
-        if let Some(code) = &args.currency {
-            if code.trim().is_empty() {
-                return Err(bad_input("--currency takes a currency code, e.g. --currency CNY"));
-            }
-        }
-        Ok(InputOptions {
-            inputs: args.inputs.clone(),
-            read: ReadSettings {
-                format: args.input_format,
-                delimiter,
-                encoding,
-                sheet: args.sheet.clone(),
-                header_row: args.header_row.map(|n| n as usize),
-            },
-            parse: ParseSettings {
-                money_scale,
-                date_format: args.date_format.clone().or(config.input.date_format.clone()),
-                date_order,
-                decimal_comma: args.decimal_comma,
-            },
-            decimal_comma: args.decimal_comma,
-            columns,
-            skip_bad_rows: args.skip_bad_rows,
-            dedupe: args.dedupe,
-            currency: args.currency.as_ref().map(|c| c.trim().to_uppercase()),
-            fx: args.fx.clone(),
-            quiet,
-        })
-    }
+    /// The table's name when it is not the command's main input: messages then suggest
+    /// the table-scoped form of an option (`--col receivables:invoice_id=HEADER`).
+    pub scope: Option<&'static str>,
 }
 
 /// What a command needs from one table: `Request::orders().require(&["amount"])`.

@@ -59,7 +59,7 @@ pub fn resolve_columns(source: &Source, opts: &InputOptions, req: &Request) -> a
     let must_have = req.must_have();
     let (found, missing) = resolve(&wanted, &source.headers, &explicit, &must_have);
     if let Some(role) = missing.first() {
-        return Err(bad_input(missing_column_message(source, req.table, role, explicit.get(role.name.as_ref()))));
+        return Err(bad_input(missing_column_message(source, req.table, opts.scope, role, explicit.get(role.name.as_ref()))));
     }
     check_duplicate_headers(source, &found)?;
     Ok(found)
@@ -69,8 +69,10 @@ pub fn header_of<'a>(found: &'a [(Role, String)], role: &'a str) -> &'a str {
     found.iter().find(|(r, _)| r.name == role).map_or(role, |(_, h)| h.as_str())
 }
 
-fn missing_column_message(source: &Source, table: &str, role: &Role, explicit: Option<&String>) -> String {
+fn missing_column_message(source: &Source, table: &str, scope: Option<&str>, role: &Role, explicit: Option<&String>) -> String {
     let columns = source.headers.join(", ");
+    // The option as this command takes it for this table (docs/cli.md).
+    let prefix = scope.map_or(String::new(), |t| format!("{t}:"));
     let mut msg = match explicit {
         Some(h) => format!(
             "{}: column '{h}' (mapped to {} by --col or kam.toml) is not in the file. Columns in the file: {columns}",
@@ -80,7 +82,7 @@ fn missing_column_message(source: &Source, table: &str, role: &Role, explicit: O
             let tried: Vec<&str> = std::iter::once(role.name.as_ref()).chain(role.aliases.iter().copied()).take(8).collect();
             format!(
                 "{}: the {table} file has no column for {} (looked for: {}). Columns in the file: {columns}. \
-                 Map one with --col {}=HEADER or in kam.toml under [columns]",
+                 Map one with --col {prefix}{}=HEADER or in kam.toml under [columns.{table}]",
                 source.name,
                 role.name,
                 tried.join(", "),
@@ -93,7 +95,7 @@ fn missing_column_message(source: &Source, table: &str, role: &Role, explicit: O
         if let Some(d) = other {
             let shown = if d == b'\t' { "tab".to_string() } else { (d as char).to_string() };
             msg.push_str(&format!(
-                ". The header was read as one column using the delimiter '{}': the file seems to use '{shown}': pass --delimiter '{shown}'",
+                ". The header was read as one column using the delimiter '{}': the file seems to use '{shown}': pass --delimiter '{prefix}{shown}'",
                 c.delimiter as char
             ));
         }

@@ -19,6 +19,8 @@ pub enum Kind {
     Money,
     /// A quantity, parsed as a float.
     Number,
+    /// A calendar month (a plan's period), as the date of its first day.
+    Month,
 }
 
 #[derive(Clone, Debug)]
@@ -124,13 +126,13 @@ pub const CUSTOMERS: &[Role] = &[
 
 pub const PLAN: &[Role] = &[
     role("customer_id", Kind::Text, CUSTOMER_ALIASES),
-    role("period", Kind::Text, &["month", "期间", "月份"]),
+    role("period", Kind::Month, &["month", "期间", "月份"]),
     role("planned_amount", Kind::Money, &["plan", "target", "budget", "计划金额", "目标", "计划"]),
     role("product_id", Kind::Text, PRODUCT_ALIASES),
 ];
 
 pub const EXPENSES: &[Role] = &[
-    role("period", Kind::Text, &["month", "期间", "月份"]),
+    role("period", Kind::Month, &["month", "期间", "月份"]),
     role("amount", Kind::Money, &["spend", "expense", "expenses", "费用", "费用金额"]),
     role("budget", Kind::Money, &["budget amount", "预算", "预算金额"]),
     role("customer_id", Kind::Text, CUSTOMER_ALIASES),

@@ -46,7 +46,7 @@ pub fn find(raw: &DataFrame, roles: &[(Role, String)], money_scale: usize, decim
         let cells: Vec<Option<String>> = columns.iter().map(|(_, _, c)| cell(c, i)).collect();
         let marker = columns.iter().zip(&cells).find_map(|((role, _, _), value)| {
             let v = value.as_deref()?.trim();
-            (matches!(role.kind, Kind::Text | Kind::Date) && text::is_non_data(v)).then(|| v.to_string())
+            (matches!(role.kind, Kind::Text | Kind::Date | Kind::Month) && text::is_non_data(v)).then(|| v.to_string())
         });
         let repeated_header = cells.iter().filter(|c| c.is_some()).count() >= 2
             && columns.iter().zip(&cells).all(|((_, header, _), v)| v.as_deref().is_none_or(|v| fold(v) == fold(header)));

@@ -18,7 +18,7 @@ use super::resolve::resolve_columns;
 use super::roles::{Kind, Role};
 use super::sources::{self, Location, Source};
 use super::values::{self as parse, text, Pass, TextCheck};
-use crate::cli::InputFormat;
+use crate::tables::InputFormat;
 
 /// Name of the per-row flag: a value the pass could not read, or an extra field.
 const BAD: &str = "__bad";

@@ -2,11 +2,10 @@
 //! share at A and A+B. Class boundaries are decided on exact money:
 //! `sales before the item < a × total`, compared as decimals, not floats.
 
-use anyhow::bail;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::error::bad_input;
+use crate::values::Share;
 
 /// Class A holds the first `a` of cumulative sales, B the next `b`, C the rest.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,33 +16,22 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { a: Decimal::new(75, 2), b: Decimal::new(20, 2) }
+        crate::defaults::THRESHOLDS.parse().expect("a valid default")
     }
 }
 
-impl Thresholds {
-    /// Parse "0.75,0.20" (also "75%,20%").
-    pub fn parse(text: &str) -> anyhow::Result<Thresholds> {
+impl std::str::FromStr for Thresholds {
+    type Err = String;
+
+    /// "0.75,0.20" (also "75%,20%"): the shares of classes A and B.
+    fn from_str(text: &str) -> Result<Thresholds, String> {
         let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-        let parse_one = |s: &str| -> anyhow::Result<Decimal> {
-            let (digits, percent) = match s.strip_suffix('%') {
-                Some(d) => (d, true),
-                None => (s, false),
-            };
-            let v: Decimal = digits
-                .parse()
-                .map_err(|_| bad_input(format!("--thresholds: '{s}' is not a number (expected e.g. 0.75,0.20)")))?;
-            Ok(if percent { v / Decimal::ONE_HUNDRED } else { v })
-        };
         let [a, b] = parts.as_slice() else {
-            bail!(bad_input(format!("--thresholds takes two shares, A and B, like 0.75,0.20; got '{text}'")));
+            return Err(format!("takes two shares, A and B, like 0.75,0.20; got '{text}'"));
         };
-        let t = Thresholds { a: parse_one(a)?, b: parse_one(b)? };
-        if t.a <= Decimal::ZERO || t.b < Decimal::ZERO || t.a + t.b > Decimal::ONE {
-            bail!(bad_input(format!(
-                "--thresholds: need 0 < A, 0 <= B and A + B <= 1; got A = {}, B = {}",
-                t.a, t.b
-            )));
+        let t = Thresholds { a: a.parse::<Share>()?.0, b: b.parse::<Share>()?.0 };
+        if t.a <= Decimal::ZERO || t.a + t.b > Decimal::ONE {
+            return Err(format!("need 0 < A, 0 <= B and A + B <= 1; got A = {}, B = {}", t.a, t.b));
         }
         Ok(t)
     }
@@ -178,6 +166,7 @@ pub fn pareto_check(items: &DataFrame) -> anyhow::Result<Option<ParetoCheck>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn run(keys: &[&str], amounts: &[&str], t: Thresholds) -> DataFrame {
         let raw = df!("customer_id" => keys, "amount" => amounts).unwrap();
@@ -235,11 +224,11 @@ mod tests {
 
     #[test]
     fn thresholds_parse_and_validate() {
-        assert_eq!(Thresholds::parse("0.8, 0.15").unwrap(), Thresholds { a: Decimal::new(8, 1), b: Decimal::new(15, 2) });
-        assert_eq!(Thresholds::parse("80%,15%").unwrap().a, Decimal::new(8, 1));
-        assert!(Thresholds::parse("0.9,0.2").is_err());
-        assert!(Thresholds::parse("0.75").is_err());
-        assert!(Thresholds::parse("x,0.2").is_err());
+        assert_eq!(Thresholds::from_str("0.8, 0.15").unwrap(), Thresholds { a: Decimal::new(8, 1), b: Decimal::new(15, 2) });
+        assert_eq!(Thresholds::from_str("80%,15%").unwrap().a, Decimal::new(8, 1));
+        assert!(Thresholds::from_str("0.9,0.2").is_err());
+        assert!(Thresholds::from_str("0.75").is_err());
+        assert!(Thresholds::from_str("x,0.2").is_err());
     }
 
     #[test]

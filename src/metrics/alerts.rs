@@ -190,13 +190,13 @@ pub fn money_text(v: Decimal) -> String {
 }
 
 /// Sales-expense alerts (销售费用预警) from an expenses table (period, amount, budget and
-/// the optional `keys` among customer_id, salesperson, region): rows whose period is
-/// `month` (YYYYMM; the period's digits are compared) are summed by the keys (one company
+/// the optional `keys` among customer_id, salesperson, region): rows whose period (the
+/// first day of its month, as the input layer reads it) is `month` are summed by the keys (one company
 /// row without keys) and a group whose spend exceeds its budget is an alert: warning,
 /// critical when the spend is more than 20% over the budget (or the budget is not positive).
 /// The alert's customer_id is the customer (else the keys joined with " / ", else Total).
-pub fn from_expenses(expenses: LazyFrame, month: &str, keys: &[&str]) -> anyhow::Result<LazyFrame> {
-    let in_month = col("period").cast(DataType::String).str().replace_all(lit(r"\D"), lit(""), false).str().slice(lit(0), lit(6)).eq(lit(month));
+pub fn from_expenses(expenses: LazyFrame, month: chrono::NaiveDate, keys: &[&str]) -> anyhow::Result<LazyFrame> {
+    let in_month = col("period").eq(lit(month));
     let sums = [col("amount").sum().cast(DataType::String).alias("spend"), col("budget").sum().cast(DataType::String).alias("budget")];
     let filtered = expenses.filter(in_month);
     let grouped = if keys.is_empty() {

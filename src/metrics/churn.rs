@@ -50,9 +50,10 @@ impl Windows {
         Windows { current: (start, as_of), previous: back(months), last_year: back(12), months }
     }
 
-    /// Months of the current window as plan keys "YYYYMM", each with the share of it
-    /// inside the window (1 for whole months, day / days-in-month for as-of's month).
-    pub fn plan_months(&self) -> Vec<(String, f64)> {
+    /// Months of the current window as the plan's periods (each month's first day),
+    /// each with the share of it inside the window (1 for whole months, day /
+    /// days-in-month for as-of's month).
+    pub fn plan_months(&self) -> Vec<(NaiveDate, f64)> {
         let (start, end) = self.current;
         let mut out = Vec::new();
         let mut m = start;
@@ -62,7 +63,7 @@ impl Windows {
             } else {
                 1.0
             };
-            out.push((format!("{:04}{:02}", m.year(), m.month()), weight));
+            out.push((m, weight));
             m = m + Months::new(1);
         }
         out
@@ -114,7 +115,7 @@ fn text(e: Expr) -> Expr {
 /// One row per customer with an order on or before as-of.
 ///
 /// `orders` has customer_id, order_date, amount and optionally order_id (pass
-/// `has_order_id`). `plan` has customer_id, period (text), planned_amount, or is None.
+/// `has_order_id`). `plan` has customer_id, period (a date: the month's first day), planned_amount, or is None.
 ///
 /// Columns: customer_id, first_order, last_order, orders, days_since_last,
 /// typical_gap, gap_source, status, reason, sales, sales_prev, sales_last_year,
@@ -210,16 +211,14 @@ pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: 
         Some(plan) => {
             let months = w.plan_months();
             let weights = df!(
-                "plan_month" => months.iter().map(|(m, _)| m.clone()).collect::<Vec<_>>(),
+                "period" => months.iter().map(|(m, _)| *m).collect::<Vec<_>>(),
                 "weight" => months.iter().map(|(_, w)| *w).collect::<Vec<_>>()
             )
             .expect("static frame")
             .lazy();
+            // The plan's period is the first day of its month (input::values::months).
             let planned = plan
-                .with_column(
-                    col("period").str().replace_all(lit(r"\D"), lit(""), false).str().slice(lit(0), lit(6)).alias("plan_month"),
-                )
-                .join(weights, [col("plan_month")], [col("plan_month")], JoinArgs::new(JoinType::Inner))
+                .join(weights, [col("period")], [col("period")], JoinArgs::new(JoinType::Inner))
                 .group_by([col("customer_id")])
                 .agg([(col("planned_amount").cast(DataType::Float64) * col("weight")).sum().alias("plan_f")])
                 .with_column(col("plan_f").round(2, RoundMode::HalfToEven).cast(p.money.clone()).alias("plan"))
@@ -269,6 +268,34 @@ pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: 
     ])
 }
 
+/// Add p_alive (one row per customer of `p_alive`: customer_id, p_alive) after
+/// `reason`, and mark a customer churned when p_alive < `min`; a customer already
+/// churned by the days rule keeps that reason. The reason shows the figure at two
+/// decimals, as the other reasons do.
+pub fn with_p_alive(table: DataFrame, p_alive: DataFrame, min: f64) -> anyhow::Result<DataFrame> {
+    let because: Vec<String> =
+        p_alive.column("p_alive")?.f64()?.iter().map(|pa| format!("P(alive) {:.2} < {min:.2}", pa.unwrap_or(f64::NAN))).collect();
+    let mut probs = p_alive;
+    probs.with_column(Column::new("p_alive_reason".into(), because))?;
+    let mut columns: Vec<Expr> = Vec::new();
+    for name in table.get_column_names() {
+        columns.push(col(name.as_str()));
+        if name.as_str() == "reason" {
+            columns.push(col("p_alive"));
+        }
+    }
+    let below = col("p_alive").lt(lit(min)).and(col("status").neq(lit("churned"))).fill_null(lit(false));
+    Ok(table
+        .lazy()
+        .join(probs.lazy(), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        .with_columns([
+            when(below.clone()).then(lit("churned")).otherwise(col("status")).alias("status"),
+            when(below).then(col("p_alive_reason")).otherwise(col("reason")).alias("reason"),
+        ])
+        .select(columns)
+        .collect()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,6 +317,6 @@ mod tests {
         assert_eq!(w.last_year, (d("2023-02-01"), d("2023-02-28")));
         assert_eq!(w.previous, (d("2024-01-01"), d("2024-01-31")));
         let months = Windows::new(d("2024-06-15"), 2).plan_months();
-        assert_eq!(months, vec![("202405".to_string(), 1.0), ("202406".to_string(), 0.5)]);
+        assert_eq!(months, vec![(d("2024-05-01"), 1.0), (d("2024-06-01"), 0.5)]);
     }
 }

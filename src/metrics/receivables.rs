@@ -8,7 +8,6 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::error::bad_input;
 
 /// The label of the company total line in the customer column.
 pub const TOTAL: &str = "Total";
@@ -26,7 +25,7 @@ pub fn days(c: &str) -> Expr {
 /// The company warning line of the seed texts (赊销警戒线): open receivables above 20% of
 /// total assets. The default of --warning-line, and the line of the report and scorecard.
 pub fn default_warning_share() -> rust_decimal::Decimal {
-    rust_decimal::Decimal::new(20, 2)
+    crate::defaults::WARNING_LINE.parse::<crate::values::Share>().expect("a valid default").0
 }
 
 /// Upper edges of the past-due buckets in days: 30,60,90 gives
@@ -38,28 +37,28 @@ pub struct Buckets {
 
 impl Default for Buckets {
     fn default() -> Self {
-        Buckets { edges: vec![30, 60, 90] }
+        crate::defaults::BUCKETS.parse().expect("a valid default")
     }
 }
 
-impl Buckets {
-    /// Parse "30,60,90": strictly increasing positive whole days.
-    pub fn parse(text: &str) -> anyhow::Result<Buckets> {
+impl std::str::FromStr for Buckets {
+    type Err = String;
+
+    /// "30,60,90": strictly increasing positive whole days.
+    fn from_str(text: &str) -> Result<Buckets, String> {
         let mut edges = Vec::new();
         for part in text.split(',').map(str::trim) {
-            let v: i32 = part
-                .parse()
-                .map_err(|_| bad_input(format!("--buckets: '{part}' is not a whole number of days (expected e.g. 30,60,90)")))?;
+            let v: i32 = part.parse().map_err(|_| format!("'{part}' is not a whole number of days (expected e.g. 30,60,90)"))?;
             if v <= 0 || edges.last().is_some_and(|&last| v <= last) {
-                return Err(bad_input(format!(
-                    "--buckets: edges must be positive and increasing (e.g. 30,60,90); got '{text}'"
-                )));
+                return Err(format!("edges must be positive and increasing (e.g. 30,60,90); got '{text}'"));
             }
             edges.push(v);
         }
         Ok(Buckets { edges })
     }
+}
 
+impl Buckets {
     /// Column names: current, d1_30, d31_60, d61_90, over_90.
     pub fn labels(&self) -> Vec<String> {
         let mut labels = vec!["current".to_string()];
@@ -234,14 +233,15 @@ pub fn limits(customers: LazyFrame) -> LazyFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     #[test]
     fn bucket_labels_and_parsing() {
         assert_eq!(Buckets::default().labels(), ["current", "d1_30", "d31_60", "d61_90", "over_90"]);
-        assert_eq!(Buckets::parse("15, 45").unwrap().labels(), ["current", "d1_15", "d16_45", "over_45"]);
-        assert_eq!(Buckets::parse("7").unwrap().oldest(), "over_7");
+        assert_eq!(Buckets::from_str("15, 45").unwrap().labels(), ["current", "d1_15", "d16_45", "over_45"]);
+        assert_eq!(Buckets::from_str("7").unwrap().oldest(), "over_7");
         for bad in ["60,30", "0,30", "30,30", "x", ""] {
-            assert!(Buckets::parse(bad).is_err(), "{bad}");
+            assert!(Buckets::from_str(bad).is_err(), "{bad}");
         }
     }
 

@@ -9,7 +9,6 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use crate::error::bad_input;
 
 /// The components, in output order.
 pub const COMPONENTS: [&str; 6] = ["sales", "gross_profit", "growth", "regularity", "payment", "clv"];
@@ -20,32 +19,41 @@ pub struct Weights(pub [f64; 6]);
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights([0.25, 0.20, 0.15, 0.15, 0.10, 0.15])
+        Weights::over(Weights([0.0; 6]), crate::defaults::WEIGHTS).expect("a valid default")
+    }
+}
+
+impl std::str::FromStr for Weights {
+    type Err = String;
+
+    /// "sales=0.3,clv=0.2": the named components change, the others keep the default.
+    fn from_str(text: &str) -> Result<Weights, String> {
+        Weights::over(Weights::default(), text)
     }
 }
 
 impl Weights {
-    /// Parse "sales=0.3,clv=0.2": the named components change, the others keep the default.
-    pub fn parse(text: &str) -> anyhow::Result<Weights> {
-        let mut w = Weights::default();
+    /// `base` with the components named in `text` changed.
+    fn over(base: Weights, text: &str) -> Result<Weights, String> {
+        let mut w = base;
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (name, value) = part
-                .split_once('=')
-                .ok_or_else(|| bad_input(format!("--weights takes NAME=WEIGHT pairs (e.g. sales=0.3,clv=0.2), not '{part}'")))?;
+            let (name, value) =
+                part.split_once('=').ok_or_else(|| format!("takes NAME=WEIGHT pairs (e.g. sales=0.3,clv=0.2), not '{part}'"))?;
             let name = name.trim();
-            let i = COMPONENTS.iter().position(|c| *c == name).ok_or_else(|| {
-                bad_input(format!("--weights: unknown component '{name}'; the components are {}", COMPONENTS.join(", ")))
-            })?;
+            let i = COMPONENTS
+                .iter()
+                .position(|c| *c == name)
+                .ok_or_else(|| format!("unknown component '{name}'; the components are {}", COMPONENTS.join(", ")))?;
             let v: f64 = value
                 .trim()
                 .parse()
                 .ok()
                 .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| bad_input(format!("--weights: '{value}' for {name} is not a number >= 0")))?;
+                .ok_or_else(|| format!("'{value}' for {name} is not a number >= 0"))?;
             w.0[i] = v;
         }
         if w.0.iter().sum::<f64>() <= 0.0 {
-            return Err(bad_input("--weights: at least one weight must be above 0"));
+            return Err("at least one weight must be above 0".into());
         }
         Ok(w)
     }
@@ -65,23 +73,22 @@ pub struct Tiers {
 
 impl Default for Tiers {
     fn default() -> Self {
-        Tiers { key: 70.0, major: 50.0, regular: 30.0 }
+        crate::defaults::TIERS.parse().expect("a valid default")
     }
 }
 
-impl Tiers {
-    /// Parse "70,50,30".
-    pub fn parse(text: &str) -> anyhow::Result<Tiers> {
-        let v: Vec<f64> = text
-            .split(',')
-            .map(|p| p.trim().parse::<f64>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| bad_input(format!("--tiers takes three scores KEY,MAJOR,REGULAR like 70,50,30; got '{text}'")))?;
+impl std::str::FromStr for Tiers {
+    type Err = String;
+
+    /// "70,50,30": the key, major and regular cut-offs of the score.
+    fn from_str(text: &str) -> Result<Tiers, String> {
+        let wrong = || format!("takes three scores KEY,MAJOR,REGULAR like 70,50,30; got '{text}'");
+        let v: Vec<f64> = text.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().map_err(|_| wrong())?;
         let [key, major, regular] = v.as_slice() else {
-            return Err(bad_input(format!("--tiers takes three scores KEY,MAJOR,REGULAR like 70,50,30; got '{text}'")));
+            return Err(wrong());
         };
         if !(*key <= 100.0 && key >= major && major >= regular && *regular >= 0.0) {
-            return Err(bad_input(format!("--tiers: need 100 >= KEY >= MAJOR >= REGULAR >= 0; got '{text}'")));
+            return Err(format!("need 100 >= KEY >= MAJOR >= REGULAR >= 0; got '{text}'"));
         }
         Ok(Tiers { key: *key, major: *major, regular: *regular })
     }
@@ -403,6 +410,7 @@ pub fn tier_summary(scorecard: LazyFrame) -> LazyFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     #[test]
     fn windows_are_calendar_months() {
@@ -416,11 +424,11 @@ mod tests {
 
     #[test]
     fn weights_and_tiers_parse() {
-        let w = Weights::parse("sales=0.5, clv=0").unwrap();
+        let w = Weights::from_str("sales=0.5, clv=0").unwrap();
         assert_eq!(w.0, [0.5, 0.20, 0.15, 0.15, 0.10, 0.0]);
-        assert!(Weights::parse("size=1").is_err());
-        assert!(Weights::parse("sales=-1").is_err());
-        assert_eq!(Tiers::parse("80,60,40").unwrap(), Tiers { key: 80.0, major: 60.0, regular: 40.0 });
-        assert!(Tiers::parse("40,60,80").is_err());
+        assert!(Weights::from_str("size=1").is_err());
+        assert!(Weights::from_str("sales=-1").is_err());
+        assert_eq!(Tiers::from_str("80,60,40").unwrap(), Tiers { key: 80.0, major: 60.0, regular: 40.0 });
+        assert!(Tiers::from_str("40,60,80").is_err());
     }
 }

@@ -1,8 +1,11 @@
 //! Writing result frames: the format chosen by option, file extension or
 //! terminal, files replaced atomically.
 
+mod args;
 mod table;
 mod xlsx;
+
+pub use args::{OutputArgs, OutputFormat};
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -10,7 +13,6 @@ use std::path::Path;
 use anyhow::Context;
 use polars::prelude::*;
 
-use crate::cli::{OutputArgs, OutputFormat};
 
 /// Decimal places for ratios in CSV/TSV; tables and Markdown show fewer.
 pub const CSV_FLOAT_DIGITS: usize = 6;

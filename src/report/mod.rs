@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use polars::prelude::DataFrame;
 
-use crate::cli::OutputFormat;
+use crate::output::OutputFormat;
 use crate::error::bad_input;
 use crate::output;
 

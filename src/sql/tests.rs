@@ -45,7 +45,7 @@ fn abc_spec() -> abc::Spec {
     abc::Spec {
         key: "customer_id".into(),
         key_out: "customer_id".into(),
-        thresholds: Thresholds::parse("0.8,0.15").unwrap(),
+        thresholds: "0.8,0.15".parse::<Thresholds>().unwrap(),
         from: Some(date("2024-01-01")),
         to: Some(date("2024-06-30")),
         money_scale: 2,
@@ -144,7 +144,7 @@ fn receivables_parses_in_every_dialect() {
     for d in ALL {
         let spec = receivables::Spec {
             as_of: date("2024-06-30"),
-            buckets: Buckets::parse("15,45").unwrap(),
+            buckets: "15,45".parse::<Buckets>().unwrap(),
             dso_from: date("2024-04-02"),
             dso_to: date("2024-06-30"),
             dso_days: 90,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use kam::cli::Encoding;
+use kam::tables::Encoding;
 use kam::input::parse::{parse, ParseSettings};
 use kam::input::roles::ORDERS;
 use kam::input::source::ReadSettings;
@@ -139,6 +139,7 @@ fn load(paths: &[&std::path::Path]) -> DataFrame {
         currency: None,
         fx: None,
         quiet: true,
+        scope: None,
     };
     let request = Request::orders().require(&["amount", "customer_id"]).optional(&["customer_name"]);
     input::load(&opts, &request).unwrap()

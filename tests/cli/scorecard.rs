@@ -182,7 +182,8 @@ fn scorecard_config_section_and_bad_options() {
     assert!(bad.stderr.contains("unknown component 'size'"), "{}", bad.stderr);
     let bad = scorecard(&["--tiers", "30,50,70"]);
     assert_eq!(bad.code, 2);
+    // Without --as-of: as of the last order date, said on stderr (docs/cli.md).
     let no_date = kam(&["scorecard", &orders]);
-    assert_eq!(no_date.code, 2);
-    assert!(no_date.stderr.contains("--as-of"), "{}", no_date.stderr);
+    assert_eq!(no_date.code, 0, "{}", no_date.stderr);
+    assert!(no_date.stderr.contains("no --as-of: as of 2025-01-05, the last order date"), "{}", no_date.stderr);
 }

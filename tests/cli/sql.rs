@@ -83,7 +83,8 @@ fn money_scale_and_thresholds_reach_the_statement() {
     let text = sql(&["abc", &sample("orders.csv"), "--dialect", "duckdb", "--money-scale", "4", "--thresholds", "70%,25%"]);
     assert!(text.contains("DECIMAL(38, 4)"), "{text}");
     assert!(text.contains("[0-9]{1,4}"), "{text}");
-    assert!(text.contains(" * 100 < \"__total\" * 70"), "{text}");
+    // 70% is the share 0.7: A is cum_sales before the item < 7/10 of the total.
+    assert!(text.contains(" * 10 < \"__total\" * 7"), "{text}");
     assert!(text.contains(" * 100 < \"__total\" * 95"), "{text}");
 }
 

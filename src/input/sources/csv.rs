@@ -7,7 +7,7 @@ use std::io::Cursor;
 use polars::prelude::*;
 
 use super::header;
-use crate::cli::Encoding;
+use crate::tables::Encoding;
 use crate::error::bad_input;
 
 /// What is known about a CSV source once it is decoded.
@@ -398,7 +398,7 @@ pub fn read_csv_columns(name: &str, c: &CsvText, positions: &[usize], headers: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Encoding;
+    use crate::tables::Encoding;
 
     #[test]
     fn sniffs_common_delimiters() {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use polars::prelude::*;
 
-use crate::cli::{Encoding, InputFormat};
+use crate::tables::{Encoding, InputFormat};
 use crate::error::bad_input;
 pub use self::csv::CsvText;
 pub use header::HeaderPick;
@@ -158,6 +158,7 @@ enum Body {
     Cells(Vec<Column>, u64),
 }
 
+#[derive(Clone)]
 pub struct ReadSettings {
     pub format: Option<InputFormat>,
     pub delimiter: Option<u8>,

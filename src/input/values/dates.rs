@@ -38,7 +38,7 @@ fn days_in_month(year: i32, month: i32) -> Option<i32> {
 
 /// Days from 1970-01-01 to a valid proleptic Gregorian date (H. Hinnant's
 /// `days_from_civil`): integer arithmetic only, run once per order line.
-fn days_from_civil(year: i32, month: i32, day: i32) -> i32 {
+pub(super) fn days_from_civil(year: i32, month: i32, day: i32) -> i32 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let year_of_era = y - era * 400;
@@ -64,6 +64,19 @@ pub fn out_of_range(date: Expr) -> Expr {
 pub enum DateOrder {
     Dmy,
     Mdy,
+}
+
+impl std::str::FromStr for DateOrder {
+    type Err = String;
+
+    /// `--date-order dmy` (also kam.toml's `date_order`).
+    fn from_str(text: &str) -> Result<DateOrder, String> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "dmy" => Ok(DateOrder::Dmy),
+            "mdy" => Ok(DateOrder::Mdy),
+            _ => Err(format!("takes dmy or mdy, not '{text}'")),
+        }
+    }
 }
 
 /// A real day in `YEARS` as days since 1970-01-01.

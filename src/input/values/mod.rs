@@ -8,6 +8,7 @@
 
 pub mod dates;
 pub mod money;
+pub mod months;
 pub mod text;
 mod udf;
 
@@ -19,6 +20,7 @@ pub use money::money_type;
 pub use text::trimmed;
 pub use udf::test_text;
 
+#[derive(Clone)]
 pub struct ParseSettings {
     /// Decimal places kept for money; values with more are rejected, never rounded.
     pub money_scale: usize,
@@ -174,6 +176,17 @@ pub fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, p
             let v = raw.clone().cast(DataType::Float64);
             (v, val.clone().is_finite().not().fill_null(lit(false)))
         }
+        // A plan or expense period: one month reader for text, numbers (202403) and dates.
+        (Kind::Month, DataType::String) => {
+            let v = months::months(if fast { raw.clone() } else { text.clone() });
+            (v, present().and(val.clone().is_null()))
+        }
+        (Kind::Month, dt) if dt.is_integer() => {
+            let v = months::months(raw.clone().cast(DataType::String));
+            (v, raw.clone().is_not_null().and(val.clone().is_null()))
+        }
+        (Kind::Month, DataType::Date) => (raw.clone(), months::not_first_day(raw.clone())),
+
         (_, DataType::Null) => (lit(NULL).cast(role_type(role.kind, s)), lit(false)),
         (kind, dt) => return Err(format!("is of type {dt}, which cannot hold {}", kind_words(kind))),
     };
@@ -190,7 +203,7 @@ pub fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, p
 pub fn role_type(kind: Kind, s: &ParseSettings) -> DataType {
     match kind {
         Kind::Text => DataType::String,
-        Kind::Date => DataType::Date,
+        Kind::Date | Kind::Month => DataType::Date,
         Kind::Money => money_type(s.money_scale),
         Kind::Number => DataType::Float64,
     }
@@ -200,6 +213,7 @@ fn kind_words(kind: Kind) -> &'static str {
     match kind {
         Kind::Text => "text",
         Kind::Date => "a date",
+        Kind::Month => "a month",
         Kind::Money => "an amount of money",
         Kind::Number => "a number",
     }
@@ -284,6 +298,7 @@ pub fn explain(role: &Role, value: &str, required: bool, s: &ParseSettings) -> S
     }
     match role.kind {
         Kind::Date => dates::explain_date(value, s.date_format.as_deref()),
+        Kind::Month => months::explain_month(value),
         Kind::Money => money::explain_money(role, value, s.money_scale),
         Kind::Number if role.non_negative && v.parse::<f64>().is_ok_and(|x| x < 0.0) => {
             format!("{} cannot be negative here ('{value}'): correct the row or leave it out", role.name)

@@ -4,8 +4,19 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-// kam sql's options live in their own file so the command's block here stays small.
+use crate::defaults;
+use crate::engine::Groups;
+use crate::metrics::abc::Thresholds;
+use crate::metrics::receivables::Buckets;
+use crate::metrics::scorecard::{Tiers, Weights};
+use crate::tables::TableKind;
+use crate::values::{self, Amount, ColumnMapping, Day, Key, Month, Share};
+
+// The shared option groups, and kam sql's options, live in their own files.
+mod common;
 mod sql;
+pub use common::{InputArgs, PeriodArgs, ReadArgs};
+pub use crate::output::{OutputArgs, OutputFormat};
 pub use sql::{SqlArgs, SqlDialect, SqlMetric};
 
 #[derive(Parser, Debug)]
@@ -26,13 +37,13 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Pareto / ABC split of customers, products or any column (SPEC §2)
+    /// Pareto / ABC split of customers, products or any column
     #[command(after_help = "Examples:\n  kam abc orders.csv\n  kam abc orders.csv --by product --thresholds 0.8,0.15\n  kam abc 'exports/*.csv' --from 2024-01-01 --to 2024-06-30 --summary\n  kam abc orders.csv --format csv | kam abc - --by class")]
     Abc(AbcArgs),
-    /// Products: margin, inventory turnover, cross ratio and contribution ratio (SPEC §3)
+    /// Products: margin, inventory turnover, cross ratio and contribution ratio
     #[command(after_help = "Examples:\n  kam products orders.csv --inventory inventory.csv\n  kam products orders.csv --inventory inventory.csv --from 2024-01-01 --to 2024-03-31 --basis quantity\n  kam products orders.csv --inventory inventory.csv --by customer,product --sort turnover\n  kam products orders.csv --sort gross_profit --format markdown\n  kam products orders.csv --per customer --interval month --plan plan.csv")]
     Products(ProductsArgs),
-    /// Customer lifetime value: BG/NBD and Gamma-Gamma fitted on the order history (SPEC §4)
+    /// Customer lifetime value: BG/NBD and Gamma-Gamma fitted on the order history
     #[command(after_help = "Examples:\n  kam clv orders.csv\n  kam clv orders.csv --as-of 2024-12-31 --horizon 24 --discount 0.08 --params-out clv-model.json\n  kam clv orders.csv --margin 0.25 --params clv-model.json -o clv.csv\n  kam clv orders.csv --calibration-end 2024-06-30 --as-of 2024-12-31\n\nExit codes: 0 ok, 1 a model could not be fitted, 2 bad input (e.g. no cost column and no --margin).")]
     Clv(ClvArgs),
     /// Show how kam reads a file: format, encoding, delimiter, columns, roles, types, first problems
@@ -41,19 +52,19 @@ pub enum Command {
     /// Write a synthetic, realistic ERP data set (orders, inventory, receivables, customers, plan)
     #[command(after_help = "Examples:\n  kam generate --orders 5000 --seed 7 --out sample-data\n  kam generate --orders 10000000 --format parquet --out /tmp/bench")]
     Generate(GenerateArgs),
-    /// Receivables aging by customer, credit limits, DSO and the company warning line (SPEC §5)
+    /// Receivables aging by customer, credit limits, DSO and the company warning line
     #[command(after_help = "Examples:\n  kam receivables receivables.csv --as-of 2024-06-30\n  kam receivables receivables.csv --customers customers.csv --as-of 2024-06-30 --total-assets 5000000\n  kam receivables 'ar/*.csv' --as-of 2024-06-30 --buckets 15,30,60,90 --orders orders.csv")]
     Receivables(ReceivablesArgs),
-    /// Churn status (active / at_risk / churned) and sales-progress flags per customer (SPEC §5)
+    /// Churn status (active / at_risk / churned) and sales-progress flags per customer
     #[command(after_help = "Examples:\n  kam churn orders.csv --as-of 2024-06-30\n  kam churn orders.csv --as-of 2024-06-30 --plan plan.csv --drop 0.3\n  kam churn 'exports/*.csv' --as-of 2024-06-30 --period-months 3 --churn-days 120 --gap-multiple 3")]
     Churn(ChurnArgs),
-    /// Suggested credit limits from ABC class and payment history (SPEC §5, 对信用额度的确定)
+    /// Suggested credit limits from ABC class and payment history (对信用额度的确定)
     #[command(after_help = "Examples:\n  kam credit orders.csv --receivables receivables.csv\n  kam credit orders.csv --receivables receivables.csv --customers customers.csv --as-of 2024-06-30\n  kam credit orders.csv --receivables ar.csv --b-months 3 --c-months 1 --grace-days 5 --cash-days 90")]
     Credit(CreditArgs),
-    /// Every early warning in one report: churn, sales progress, credit limit, aging, assets line (SPEC §5)
+    /// Every early warning in one report: churn, sales progress, credit limit, aging, assets line
     #[command(after_help = "Examples:\n  kam alerts orders.csv --as-of 2024-06-30\n  kam alerts orders.csv --receivables receivables.csv --customers customers.csv --plan plan.csv --as-of 2024-06-30 --total-assets 5000000\n  kam alerts orders.csv --receivables ar.csv --as-of 2024-06-30 --fail-on critical -o alerts.csv || mail-the-team\n\nExit codes: 0 ok (or no alert at or above --fail-on), 2 bad input, 3 alerts at or above --fail-on.")]
     Alerts(AlertsArgs),
-    /// Key-account scorecard: weighted score, tier and false-key-account flags per customer (SPEC §6)
+    /// Key-account scorecard: weighted score, tier and false-key-account flags per customer
     #[command(after_help = "Examples:\n  kam scorecard orders.csv --as-of 2024-12-31\n  kam scorecard orders.csv --receivables receivables.csv --customers customers.csv --as-of 2024-12-31\n  kam scorecard orders.csv --as-of 2024-12-31 --weights sales=0.4,clv=0 --tiers 80,60,40 --format markdown\n\nSee docs/scorecard.md for the components, weights, tiers and flags.")]
     Scorecard(ScorecardArgs),
     /// Monthly report: every table as CSV, Parquet and XLSX, and report.html with charts, in one directory
@@ -64,119 +75,15 @@ pub enum Command {
     Sql(SqlArgs),
 }
 
-/// How input files are found and read.
-#[derive(Args, Debug, Clone, Default)]
-pub struct InputArgs {
-    /// Input files: paths, globs ('data/*.csv') or '-' for stdin
-    #[arg(value_name = "FILE", required = true)]
-    pub inputs: Vec<String>,
-    /// Input format when the extension does not tell (else read from the content: Parquet, NDJSON, or csv)
-    #[arg(long, value_enum)]
-    pub input_format: Option<InputFormat>,
-    /// CSV field delimiter (default: detected from the header line)
-    #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<String>,
-    /// Text encoding of CSV input
-    #[arg(long, value_enum)]
-    pub encoding: Option<Encoding>,
-    /// Map a role to a column header, e.g. --col amount=金额 (repeatable)
-    #[arg(long = "col", value_name = "ROLE=HEADER")]
-    pub columns: Vec<String>,
-    /// Configuration file (default: kam.toml in the current directory, if any)
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Force one date format (chrono syntax, e.g. %d.%m.%Y)
-    #[arg(long, value_name = "FMT")]
-    pub date_format: Option<String>,
-    /// Decimal places kept for money; a value with more is an error, not rounded
-    #[arg(long, value_name = "N")]
-    pub money_scale: Option<usize>,
-    /// Skip rows with unreadable values (counted on stderr) instead of stopping
-    #[arg(long)]
-    pub skip_bad_rows: bool,
-    // ---- Real ERP files (#16): mapped to crate::input::InputOptions in InputOptions::new.
-    /// Workbook sheet to read, by name or number from 1 (default: the first visible sheet with a header kam recognises)
-    #[arg(long, value_name = "NAME|N")]
-    pub sheet: Option<String>,
-    /// The header is on this line / sheet row (1-based; default: found by scoring the first rows)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub header_row: Option<u64>,
-    /// Day-first or month-first for dates like 05/03/2024 (default: settled per column where a day is above 12)
-    #[arg(long, value_name = "dmy|mdy")]
-    pub date_order: Option<String>,
-    /// ',' is the decimal separator in amounts (default: detected in files with ';' between fields)
-    #[arg(long)]
-    pub decimal_comma: bool,
-    /// Drop lines that are exact copies of lines in an earlier input file (overlapping exports)
-    #[arg(long)]
-    pub dedupe: bool,
-    /// Keep only the lines in this currency, when the file has a currency column
-    #[arg(long, value_name = "CODE")]
-    pub currency: Option<String>,
-    /// Convert amounts to the reporting currency with the rates in FILE (CSV: currency,rate)
-    #[arg(long, value_name = "FILE")]
-    pub fx: Option<PathBuf>,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputFormat {
-    Csv,
-    Tsv,
-    Parquet,
-    Ndjson,
-    /// .xlsx, .xlsm, .xlsb, .xls or .ods (told apart by the content)
-    Excel,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Encoding {
-    #[default]
-    #[value(name = "utf8", alias = "utf-8")]
-    Utf8,
-    /// GBK / GB18030, common in Chinese ERP exports
-    #[value(alias = "gb18030", alias = "gb2312")]
-    Gbk,
-}
-
-/// The period analysed. Dates are inclusive, ISO (2024-06-30).
-#[derive(Args, Debug, Clone, Default)]
-pub struct PeriodArgs {
-    /// First day of the period (inclusive)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Last day of the period (inclusive)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// The date the run is "as of"; data after it is ignored (default for --to)
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
-}
-
-/// Where and how results are written.
-#[derive(Args, Debug, Clone, Default)]
-pub struct OutputArgs {
-    /// Output format (default: table on a terminal, csv otherwise, or from -o's extension)
-    #[arg(long, value_enum)]
-    pub format: Option<OutputFormat>,
-    /// Write to FILE (atomically: a temporary file renamed at the end)
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// No summaries or progress on stderr
-    #[arg(short, long)]
-    pub quiet: bool,
-}
-
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Table,
-    Csv,
-    Tsv,
-    Json,
-    Ndjson,
-    Parquet,
-    Markdown,
-    /// An Excel workbook: money as numbers with a money format, dates as dates
-    Xlsx,
+impl Command {
+    /// What the command groups its rows by, for the engine's tuning (src/engine.rs).
+    pub fn groups(&self) -> Groups {
+        match self {
+            Command::Abc(args) if args.by == Key::Product => Groups::Products,
+            Command::Products(args) if args.per.is_none() && args.by == [Key::Product] => Groups::Products,
+            _ => Groups::Customers,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -189,10 +96,10 @@ pub struct AbcArgs {
     pub output: OutputArgs,
     /// What to classify: customer, product, or any column of the input
     #[arg(long, default_value = "customer", value_name = "KEY")]
-    pub by: String,
-    /// Class A and B shares of cumulative sales (C is the rest)
+    pub by: Key,
+    /// Class A and B shares of cumulative sales (C is the rest; default 0.75,0.20)
     #[arg(long, value_name = "A,B")]
-    pub thresholds: Option<String>,
+    pub thresholds: Option<Thresholds>,
     /// Write the per-class summary instead of the per-item rows
     #[arg(long)]
     pub summary: bool,
@@ -210,9 +117,9 @@ pub struct ProductsArgs {
     /// the same --delimiter, --encoding, --date-format and --money-scale as the orders
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub inventory: Vec<String>,
-    /// Map an inventory role to a header, e.g. --inventory-col value=库存金额 (repeatable; --col is for the orders)
-    #[arg(long = "inventory-col", value_name = "ROLE=HEADER")]
-    pub inventory_columns: Vec<String>,
+    /// The same as --col inventory:ROLE=HEADER (the earlier spelling)
+    #[arg(long = "inventory-col", value_name = "ROLE=HEADER", hide = true)]
+    pub inventory_columns: Vec<ColumnMapping>,
     /// Turnover basis (default: cost when the inventory has value, else quantity)
     #[arg(long, value_enum)]
     pub basis: Option<TurnoverBasis>,
@@ -220,14 +127,14 @@ pub struct ProductsArgs {
     #[arg(long, value_enum, default_value = "ends")]
     pub avg: AverageInventory,
     /// 'product', or 'customer,product' for one row per customer and product with the stock the customer holds
-    #[arg(long, value_name = "KEYS", default_value = "product")]
-    pub by: String,
+    #[arg(long, value_name = "KEYS", default_value = "product", value_delimiter = ',')]
+    pub by: Vec<Key>,
     /// Sort by this output column: numbers descending, text and dates ascending (default: contribution_ratio)
     #[arg(long, value_name = "COLUMN")]
     pub sort: Option<String>,
-    /// ABC class thresholds A,B (as in kam abc)
+    /// ABC class thresholds A,B (as in kam abc; default 0.75,0.20)
     #[arg(long, value_name = "A,B")]
-    pub thresholds: Option<String>,
+    pub thresholds: Option<Thresholds>,
     /// Instead of products: each customer's sales per --interval, share of the company and plan
     #[arg(long, value_enum, conflicts_with_all = ["inventory", "basis", "by"])]
     pub per: Option<PerWhat>,
@@ -279,15 +186,6 @@ pub struct SchemaArgs {
     pub table: Option<TableKind>,
 }
 
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableKind {
-    Orders,
-    Inventory,
-    Receivables,
-    Customers,
-    Plan,
-}
-
 #[derive(Args, Debug)]
 pub struct GenerateArgs {
     /// Number of order lines
@@ -304,10 +202,10 @@ pub struct GenerateArgs {
     pub seed: u64,
     /// First order date
     #[arg(long, default_value = "2023-01-01", value_name = "DATE")]
-    pub start: String,
+    pub start: Day,
     /// Last order date (inclusive)
     #[arg(long, default_value = "2024-12-31", value_name = "DATE")]
-    pub end: String,
+    pub end: Day,
     /// Output directory
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -343,14 +241,14 @@ pub struct ReceivablesArgs {
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub orders: Vec<String>,
     /// Upper edges of the past-due buckets in days (current, 1-30, 31-60, 61-90, >90)
-    #[arg(long, value_name = "DAYS", default_value = "30,60,90")]
-    pub buckets: String,
+    #[arg(long, value_name = "DAYS", default_value = defaults::BUCKETS)]
+    pub buckets: Buckets,
     /// Total assets: open receivables above --warning-line of it is the company warning
     #[arg(long, value_name = "AMOUNT")]
-    pub total_assets: Option<String>,
+    pub total_assets: Option<Amount>,
     /// The company warning line as a share of total assets (赊销警戒线)
-    #[arg(long, value_name = "SHARE", default_value = "0.20")]
-    pub warning_line: String,
+    #[arg(long, value_name = "SHARE", default_value = defaults::WARNING_LINE)]
+    pub warning_line: Share,
 }
 
 /// Rules of the churn and sales-progress warnings (shared by `churn` and `alerts`).
@@ -360,22 +258,22 @@ pub struct ChurnOptions {
     #[arg(long, value_name = "FILE")]
     pub plan: Option<String>,
     /// at_risk when days since the last order exceed this multiple of the typical gap
-    #[arg(long, value_name = "K", default_value_t = 2.0)]
+    #[arg(long, value_name = "K", default_value = defaults::GAP_MULTIPLE, value_parser = values::positive)]
     pub gap_multiple: f64,
     /// churned when there has been no order for more than this many days
-    #[arg(long, value_name = "DAYS", default_value_t = 180)]
+    #[arg(long, value_name = "DAYS", default_value = defaults::CHURN_DAYS, value_parser = clap::value_parser!(i32).range(1..))]
     pub churn_days: i32,
     /// A sales or order-frequency drop larger than this share is flagged (0.20 or 20%)
-    #[arg(long, value_name = "SHARE", default_value = "0.20")]
-    pub drop: String,
+    #[arg(long, value_name = "SHARE", default_value = defaults::DROP, value_parser = values::share_below_one)]
+    pub drop: Share,
     /// Length of the compared period in calendar months, ending with the month of --as-of
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value = defaults::PERIOD_MONTHS, value_parser = clap::value_parser!(u32).range(1..=12))]
     pub period_months: u32,
     /// BG/NBD params file written by `kam clv --params-out`: adds p_alive and the P(alive) churn rule
     #[arg(long, value_name = "FILE")]
     pub params: Option<String>,
     /// With --params: churned when P(alive) is below this (default 0.2)
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = values::probability, requires = "params")]
     pub min_p_alive: Option<f64>,
 }
 
@@ -405,26 +303,26 @@ pub struct CreditArgs {
     /// Customers file with the current credit_limit, shown beside the suggestion
     #[arg(long, value_name = "FILE")]
     pub customers: Option<String>,
-    /// Class A and B shares of cumulative sales, as in `kam abc`
+    /// Class A and B shares of cumulative sales, as in `kam abc` (default 0.75,0.20)
     #[arg(long, value_name = "A,B")]
-    pub thresholds: Option<String>,
+    pub thresholds: Option<Thresholds>,
     /// Class B limit in months of average sales
-    #[arg(long, value_name = "MONTHS", default_value_t = 2.0)]
+    #[arg(long, value_name = "MONTHS", default_value = defaults::B_MONTHS, value_parser = values::non_negative)]
     pub b_months: f64,
     /// Class C limit in months of average sales
-    #[arg(long, value_name = "MONTHS", default_value_t = 0.5)]
+    #[arg(long, value_name = "MONTHS", default_value = defaults::C_MONTHS, value_parser = values::non_negative)]
     pub c_months: f64,
     /// No reduction while invoices are paid at most this many days late on average
-    #[arg(long, value_name = "DAYS", default_value_t = 10.0)]
+    #[arg(long, value_name = "DAYS", default_value = defaults::GRACE_DAYS, value_parser = values::non_negative)]
     pub grace_days: f64,
     /// Limit multiplier for late payers (A customers then lose "unlimited")
-    #[arg(long, value_name = "FACTOR", default_value_t = 0.5)]
+    #[arg(long, value_name = "FACTOR", default_value = defaults::LATE_FACTOR, value_parser = values::fraction)]
     pub late_factor: f64,
     /// More days late than this on average: no credit (cash only)
-    #[arg(long, value_name = "DAYS", default_value_t = 60.0)]
+    #[arg(long, value_name = "DAYS", default_value = defaults::CASH_DAYS, value_parser = values::non_negative)]
     pub cash_days: f64,
     /// B limits are reviewed after this many days (review_by column)
-    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    #[arg(long, value_name = "DAYS", default_value = defaults::REVIEW_DAYS)]
     pub review_days: i64,
 }
 
@@ -455,14 +353,14 @@ pub struct AlertsArgs {
     #[arg(long, value_name = "FILE")]
     pub customers: Option<String>,
     /// Upper edges of the past-due buckets in days; money in the oldest bucket is an alert
-    #[arg(long, value_name = "DAYS", default_value = "30,60,90")]
-    pub buckets: String,
+    #[arg(long, value_name = "DAYS", default_value = defaults::BUCKETS)]
+    pub buckets: Buckets,
     /// Total assets, for the company warning line on open receivables
     #[arg(long, value_name = "AMOUNT")]
-    pub total_assets: Option<String>,
+    pub total_assets: Option<Amount>,
     /// The company warning line as a share of total assets (赊销警戒线)
-    #[arg(long, value_name = "SHARE", default_value = "0.20")]
-    pub warning_line: String,
+    #[arg(long, value_name = "SHARE", default_value = defaults::WARNING_LINE)]
+    pub warning_line: Share,
     /// Exit with code 3 when an alert at or above this severity exists (after writing the report)
     #[arg(long, value_enum, default_value = "never", value_name = "LEVEL")]
     pub fail_on: FailOn,
@@ -483,17 +381,17 @@ pub struct ClvArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     /// Forecast horizon of expected_purchases and clv, in months
-    #[arg(long, value_name = "MONTHS", default_value_t = 12)]
+    #[arg(long, value_name = "MONTHS", default_value = defaults::HORIZON_MONTHS, value_parser = clap::value_parser!(u32).range(1..=600))]
     pub horizon: u32,
     /// Annual discount rate for clv (0.10 or 10%)
-    #[arg(long, value_name = "RATE", default_value = "0.10")]
-    pub discount: String,
+    #[arg(long, value_name = "RATE", default_value = defaults::DISCOUNT)]
+    pub discount: Share,
     /// Profit margin on sales (0.3 or 30%); default: gross profit / sales from the cost column
     #[arg(long, value_name = "SHARE")]
-    pub margin: Option<String>,
+    pub margin: Option<Share>,
     /// Fit on orders up to DATE, then compare predicted with actual purchases after it (to --as-of)
     #[arg(long, value_name = "DATE")]
-    pub calibration_end: Option<String>,
+    pub calibration_end: Option<Day>,
     /// Use the model parameters saved with --params-out instead of fitting
     #[arg(long, value_name = "FILE", conflicts_with = "params_out")]
     pub params: Option<PathBuf>,
@@ -536,20 +434,20 @@ pub struct ScorecardArgs {
     pub customers: Option<String>,
     /// Component weights, e.g. sales=0.3,clv=0.2 (others keep their default; see docs/scorecard.md)
     #[arg(long, value_name = "NAME=W,...")]
-    pub weights: Option<String>,
+    pub weights: Option<Weights>,
     /// Score cut-offs of the key, major and regular tiers (the rest is small)
     #[arg(long, value_name = "KEY,MAJOR,REGULAR")]
-    pub tiers: Option<String>,
-    /// Class A and B shares of cumulative sales, as in `kam abc` (class A counts as a large buyer)
+    pub tiers: Option<Tiers>,
+    /// Class A and B shares of cumulative sales, as in `kam abc` (class A counts as a large buyer; default 0.75,0.20)
     #[arg(long, value_name = "A,B")]
-    pub thresholds: Option<String>,
+    pub thresholds: Option<Thresholds>,
 }
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// The month reported on (YYYY-MM); as-of is its last day
+    /// The month reported on (2024-12, 202412 or 2024年12月); as-of is its last day
     #[arg(long, value_name = "YYYY-MM")]
-    pub period: String,
+    pub period: Month,
     /// Output directory, replaced atomically (a failed run leaves the previous one untouched)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -570,10 +468,9 @@ pub struct ReportArgs {
     pub plan: Option<String>,
     /// Total assets, for the company warning line on open receivables
     #[arg(long, value_name = "AMOUNT")]
-    pub total_assets: Option<String>,
-    /// Configuration file (default: kam.toml in the current directory, if any)
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub total_assets: Option<Amount>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// No summaries on stderr
     #[arg(short, long)]
     pub quiet: bool,

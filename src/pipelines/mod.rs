@@ -1,0 +1,55 @@
+//! The preparations several commands share, each from resolved settings: order lines,
+//! the plan, the aging table, churn, CLV with its defaults, the scorecard and the
+//! alerts. A command resolves its settings, runs these, prints notes and writes its
+//! output; `kam report` composes them.
+
+pub mod aging;
+pub mod alerts;
+pub mod churn;
+pub mod clv;
+pub mod orders;
+pub mod plan;
+pub mod products;
+pub mod scorecard;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::error::bad_input;
+use crate::input::{self, Request};
+use crate::settings::Settings;
+use crate::tables::TableKind;
+
+/// Read `files` as `table`, with that table's settings.
+pub fn load(s: &Settings, table: TableKind, files: &[String], request: &Request) -> anyhow::Result<DataFrame> {
+    input::load(&s.input(table, files), request)
+}
+
+/// Add the optional roles a file did not have as typed null columns.
+pub fn with_missing(frame: DataFrame, columns: &[(&str, DataType)]) -> LazyFrame {
+    let missing: Vec<Expr> = columns
+        .iter()
+        .filter(|(name, _)| frame.get_column_index(name).is_none())
+        .map(|(name, dtype)| lit(NULL).cast(dtype.clone()).alias(*name))
+        .collect();
+    let lf = frame.lazy();
+    if missing.is_empty() {
+        lf
+    } else {
+        lf.with_columns(missing)
+    }
+}
+
+/// The date in the first row of `column`, if there is one.
+pub fn first_date(frame: &DataFrame, column: &str) -> anyhow::Result<Option<NaiveDate>> {
+    Ok(match frame.column(column)?.get(0) {
+        Ok(AnyValue::Date(days)) => NaiveDate::from_num_days_from_ce_opt(days + 719_163), // 719,163: days from 0001-01-01 to 1970-01-01
+        _ => None,
+    })
+}
+
+/// The latest date of `column` (the end of the data when no --as-of is given).
+pub fn last_date(frame: &DataFrame, column: &str, what: &str) -> anyhow::Result<NaiveDate> {
+    let max = frame.clone().lazy().select([col(column).max()]).collect()?;
+    first_date(&max, column)?.ok_or_else(|| bad_input(format!("the {what} have no dates in {column}")))
+}

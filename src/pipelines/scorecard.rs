@@ -1,0 +1,55 @@
+//! The key-account scorecard from scored order lines, the payment history and CLV.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::error::bad_input;
+use crate::metrics::abc::{self, Thresholds};
+use crate::metrics::credit;
+use crate::metrics::scorecard::{self as metric, ScoreParams};
+
+/// The payment inputs of the scorecard: payment history and over-limit per customer.
+pub fn payment_frame(aging: &DataFrame, receivables: LazyFrame, as_of: NaiveDate) -> LazyFrame {
+    metric::payment(credit::payment_history(receivables, as_of), aging.clone().lazy())
+}
+
+/// The scorecard table and notes for stderr (and the report).
+pub fn scorecard_table(
+    orders: &DataFrame,
+    payment: Option<LazyFrame>,
+    clv: &Result<DataFrame, String>,
+    p: &ScoreParams,
+    thresholds: &Thresholds,
+) -> anyhow::Result<(DataFrame, Vec<String>)> {
+    let w = &p.windows;
+    let has_order_id = orders.get_column_index("order_id").is_some();
+    let lines = orders.clone().lazy();
+    let activity = metric::activity(lines.clone(), w, has_order_id);
+    let current = lines.clone().filter(col("order_date").gt_eq(lit(w.current.0)).and(col("order_date").lt_eq(lit(w.current.1))));
+    let classes = abc::items(current, "customer_id", None, thresholds);
+    let margin = metric::company_margin(lines, w).collect()?.column("margin_rate")?.f64()?.get(0);
+    let names = orders.get_column_index("customer_name").is_some().then(|| {
+        orders
+            .clone()
+            .lazy()
+            .filter(col("customer_name").is_not_null())
+            .group_by([col("customer_id")])
+            .agg([col("customer_name").sort(SortOptions::default()).first()])
+    });
+    let mut notes = vec![];
+    if payment.is_none() {
+        notes.push("no receivables: the payment component is 50 (neutral) for everyone; late-payer and over-limit flags not checked".to_string());
+    }
+    if let Err(why) = clv {
+        notes.push(format!("CLV not available ({why}): the clv component is 50 (neutral) for everyone"));
+    }
+    if margin.is_none() {
+        notes.push("no cost data in the current 12 months: gross profit is neutral and the low-margin flag is not checked".to_string());
+    }
+    let clv_frame = clv.as_ref().ok().map(|f| f.clone().lazy());
+    let table = metric::scorecard(activity, classes, payment, clv_frame, names, margin, p).collect()?;
+    if table.height() == 0 {
+        return Err(bad_input(format!("no order lines from {} to {}", w.previous.0, w.current.1)));
+    }
+    Ok((table, notes))
+}
