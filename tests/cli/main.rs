@@ -16,5 +16,6 @@ mod properties;
 mod report;
 mod sql;
 mod scorecard;
+mod settings;
 mod streaming;
 mod warnings;
