@@ -109,49 +109,33 @@ pub struct ReadConfig {
     pub header_row: Option<ConfigText>,
 }
 
-/// `[input]`: the settings of every table, and per-table sections over them.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `[input]`: the settings of every table, and `[input.TABLE]` sections over them.
+#[derive(Debug, Default)]
 pub struct InputConfig {
-    pub delimiter: Option<ConfigText>,
-    pub encoding: Option<ConfigText>,
-    pub money_scale: Option<ConfigText>,
-    pub date_format: Option<ConfigText>,
-    pub date_order: Option<ConfigText>,
-    pub sheet: Option<ConfigText>,
-    pub header_row: Option<ConfigText>,
-    pub orders: Option<ReadConfig>,
-    pub inventory: Option<ReadConfig>,
-    pub receivables: Option<ReadConfig>,
-    pub customers: Option<ReadConfig>,
-    pub plan: Option<ReadConfig>,
-    pub expenses: Option<ReadConfig>,
+    pub common: ReadConfig,
+    pub tables: HashMap<TableKind, ReadConfig>,
+}
+
+impl<'de> Deserialize<'de> for InputConfig {
+    /// The keys named like a table are that table's section; the rest are `[input]`'s
+    /// own, read (as each section is) with unknown keys refused.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<InputConfig, D::Error> {
+        let mut keys = toml::Table::deserialize(deserializer)?;
+        let mut tables = HashMap::new();
+        for kind in TableKind::ALL {
+            if let Some(section) = keys.remove(kind.name()) {
+                tables.insert(kind, ReadConfig::deserialize(section).map_err(serde::de::Error::custom)?);
+            }
+        }
+        let common = ReadConfig::deserialize(toml::Value::Table(keys)).map_err(serde::de::Error::custom)?;
+        Ok(InputConfig { common, tables })
+    }
 }
 
 impl InputConfig {
-    /// `[input]`'s own keys, as one table's section.
-    pub fn common(&self) -> ReadConfig {
-        ReadConfig {
-            delimiter: self.delimiter.clone(),
-            encoding: self.encoding.clone(),
-            money_scale: self.money_scale.clone(),
-            date_format: self.date_format.clone(),
-            date_order: self.date_order.clone(),
-            sheet: self.sheet.clone(),
-            header_row: self.header_row.clone(),
-        }
-    }
-
     /// `[input.TABLE]`, when kam.toml has it.
     pub fn table(&self, table: TableKind) -> Option<&ReadConfig> {
-        match table {
-            TableKind::Orders => self.orders.as_ref(),
-            TableKind::Inventory => self.inventory.as_ref(),
-            TableKind::Receivables => self.receivables.as_ref(),
-            TableKind::Customers => self.customers.as_ref(),
-            TableKind::Plan => self.plan.as_ref(),
-            TableKind::Expenses => self.expenses.as_ref(),
-        }
+        self.tables.get(&table)
     }
 }
 
@@ -211,5 +195,18 @@ mod tests {
         assert_eq!(inv["amount"], "x");
         assert_eq!(inv["value"], "库存金额");
         assert_eq!(inv["cost"], "成本");
+    }
+
+    #[test]
+    fn input_sections_per_table_and_unknown_keys() {
+        let cfg: Config = toml::from_str("[input]\nencoding = \"gbk\"\nmoney_scale = 3\n[input.receivables]\nencoding = \"utf8\"\n").unwrap();
+        assert_eq!(cfg.input.common.encoding.as_ref().map(ConfigText::text).as_deref(), Some("gbk"));
+        assert_eq!(cfg.input.common.money_scale.as_ref().map(ConfigText::text).as_deref(), Some("3"));
+        let ar = cfg.input.table(TableKind::Receivables).unwrap();
+        assert_eq!(ar.encoding.as_ref().map(ConfigText::text).as_deref(), Some("utf8"));
+        assert!(cfg.input.table(TableKind::Orders).is_none());
+        for bad in ["[input]\nencodng = \"gbk\"\n", "[input.receivables]\ncolour = 1\n"] {
+            assert!(toml::from_str::<Config>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -142,7 +142,7 @@ fn or_config<T: std::str::FromStr<Err = String>>(given: Option<T>, config: Optio
 
 fn table_settings(args: &ReadArgs, config: &Config, table: TableKind, is_main: bool) -> anyhow::Result<TableSettings> {
     let name = table.name();
-    let common = config.input.common();
+    let common = &config.input.common;
     let own = config.input.table(table);
     // kam.toml: [input.TABLE] over [input], each read with the option's own parser.
     macro_rules! setting {

@@ -277,6 +277,18 @@ pub struct ChurnOptions {
     pub min_p_alive: Option<f64>,
 }
 
+impl ChurnOptions {
+    /// The rules with every option at its default (the report's churn section).
+    pub fn defaults() -> ChurnOptions {
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            rules: ChurnOptions,
+        }
+        Defaults::parse_from(["kam"]).rules
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ChurnArgs {
     #[command(flatten)]

@@ -8,7 +8,6 @@ use crate::pipelines::{aging, alerts, churn, orders, plan};
 use crate::settings::Settings;
 use crate::tables::TableKind;
 
-use super::churn::rules;
 use super::shared::{reject_range, require_receivables_for};
 
 pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
@@ -20,7 +19,7 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     require_receivables_for(&args.receivables, total_assets, args.customers.is_some())?;
     let lines = orders::churn_lines(&settings, &args.input.inputs)?;
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
-    let p = rules(&args.rules, &settings, as_of);
+    let p = churn::rules(&args.rules, &settings, as_of);
     let plan = plan::optional(&settings, args.rules.plan.as_deref())?;
     let churn = churn::table(&lines, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
     let aging = if args.receivables.is_empty() {

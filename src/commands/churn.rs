@@ -1,29 +1,14 @@
 //! `kam churn`: churn status and sales-progress flags per customer as of a date.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 
-use crate::cli::{ChurnArgs, ChurnOptions};
-use crate::metrics::churn::{ChurnParams, Windows};
+use crate::cli::ChurnArgs;
 use crate::output;
 use crate::pipelines::{churn, orders, plan};
 use crate::settings::Settings;
 use crate::tables::TableKind;
 
 use super::shared::reject_range;
-
-/// The rules of the churn and sales-progress warnings, from their (checked) options.
-pub(crate) fn rules(o: &ChurnOptions, s: &Settings, as_of: NaiveDate) -> ChurnParams {
-    ChurnParams {
-        // With --params, P(alive) below --min-p-alive (default 0.2) is churned.
-        min_p_alive: o.params.as_ref().map(|_| o.min_p_alive.unwrap_or_else(|| crate::defaults::MIN_P_ALIVE.parse().expect("a valid default"))),
-        as_of,
-        k: o.gap_multiple,
-        churn_days: o.churn_days,
-        drop: o.drop.0,
-        windows: Windows::new(as_of, o.period_months),
-        money: s.money_type(TableKind::Orders),
-    }
-}
 
 pub fn run(args: ChurnArgs) -> anyhow::Result<()> {
     let quiet = args.output.quiet;
@@ -32,7 +17,7 @@ pub fn run(args: ChurnArgs) -> anyhow::Result<()> {
     reject_range(&period, "churn")?;
     let lines = orders::churn_lines(&settings, &args.input.inputs)?;
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
-    let p = rules(&args.rules, &settings, as_of);
+    let p = churn::rules(&args.rules, &settings, as_of);
     let plan = plan::optional(&settings, args.rules.plan.as_deref())?;
     let mut table = churn::table(&lines, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
     if !quiet {

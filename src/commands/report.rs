@@ -3,38 +3,21 @@
 
 use polars::prelude::*;
 
-use crate::cli::ReportArgs;
-use crate::defaults;
+use crate::cli::{ChurnOptions, ReportArgs};
 use crate::error::bad_input;
 use crate::metrics::alerts::SEVERITIES;
-use crate::metrics::churn::{ChurnParams, Windows};
 use crate::metrics::products::Average;
 use crate::metrics::receivables::TOTAL;
 use crate::metrics::scorecard as score_metric;
 use crate::output::cell_text;
 use crate::period::Period;
-use crate::pipelines::{aging, alerts, churn, clv, orders, plan, products, scorecard};
+use crate::pipelines::{abc, aging, alerts, churn, clv, orders, plan, products, scorecard};
 use crate::report::{self, charts, html, xlsx, Table};
 use crate::settings::Settings;
 use crate::tables::TableKind;
 use crate::values::{Amount, Key};
 
-use super::abc;
 use super::shared::require_receivables_for;
-
-/// The churn rules of the report: `kam churn`'s defaults, as of the month end.
-fn churn_rules(s: &Settings, as_of: chrono::NaiveDate) -> ChurnParams {
-    let number = |text: &str| text.parse::<f64>().expect("a valid default");
-    ChurnParams {
-        min_p_alive: None,
-        as_of,
-        k: number(defaults::GAP_MULTIPLE),
-        churn_days: defaults::CHURN_DAYS.parse().expect("a valid default"),
-        drop: defaults::DROP.parse::<crate::values::Share>().expect("a valid default").0,
-        windows: Windows::new(as_of, defaults::PERIOD_MONTHS.parse().expect("a valid default")),
-        money: s.money_type(TableKind::Orders),
-    }
-}
 
 fn pick(option: &[String], config: &[String]) -> Vec<String> {
     if option.is_empty() {
@@ -96,7 +79,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     // churn, receivables, alerts (as of the month end). The order lines for churn, CLV
     // and the scorecard are read once (the scorecard's columns are a superset of churn's).
     let lines = orders::scored_lines(&settings, &orders)?;
-    let rules = churn_rules(&settings, as_of);
+    let rules = churn::rules(&ChurnOptions::defaults(), &settings, as_of);
     let plan = plan::optional(&settings, plan_file.as_deref())?;
     let churn_table = churn::table(&lines, plan, &rules, None)?;
     let aging_spec = aging::Aging::standard(&receivables, customers.as_deref(), as_of, total_assets);

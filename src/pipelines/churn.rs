@@ -4,9 +4,14 @@ use std::path::Path;
 
 use polars::prelude::*;
 
+use chrono::NaiveDate;
+
+use crate::cli::ChurnOptions;
 use crate::error::bad_input;
-use crate::metrics::churn::{self as metric, ChurnParams};
+use crate::metrics::churn::{self as metric, ChurnParams, Windows};
 use crate::metrics::clv;
+use crate::settings::Settings;
+use crate::tables::TableKind;
 
 /// The churn table of order `lines` (customer_id, order_date, amount, order_id where
 /// present; other columns are ignored) against the plan. With a `kam clv --params-out`
@@ -24,5 +29,19 @@ pub fn table(lines: &DataFrame, plan: Option<LazyFrame>, p: &ChurnParams, params
             metric::with_p_alive(table, p_alive, min)
         }
         _ => Ok(table),
+    }
+}
+
+/// The rules of the churn and sales-progress warnings, from their (checked) options.
+pub fn rules(o: &ChurnOptions, s: &Settings, as_of: NaiveDate) -> ChurnParams {
+    ChurnParams {
+        // With --params, P(alive) below --min-p-alive (default 0.2) is churned.
+        min_p_alive: o.params.as_ref().map(|_| o.min_p_alive.unwrap_or_else(|| crate::defaults::MIN_P_ALIVE.parse().expect("a valid default"))),
+        as_of,
+        k: o.gap_multiple,
+        churn_days: o.churn_days,
+        drop: o.drop.0,
+        windows: Windows::new(as_of, o.period_months),
+        money: s.money_type(TableKind::Orders),
     }
 }

@@ -3,6 +3,7 @@
 //! alerts. A command resolves its settings, runs these, prints notes and writes its
 //! output; `kam report` composes them.
 
+pub mod abc;
 pub mod aging;
 pub mod alerts;
 pub mod churn;

@@ -1,0 +1,39 @@
+//! The ABC table of `kam abc` and the report: the items of a key, ranked by sales in
+//! the period, with their classes, and the per-class summary.
+
+use polars::prelude::*;
+
+use crate::error::bad_input;
+use crate::input::{self, roles, Request};
+use crate::metrics::abc::{self, Thresholds};
+use crate::period::Period;
+use crate::settings::Settings;
+use crate::tables::TableKind;
+use crate::values::Key;
+
+/// The item table and the per-class summary of `kam abc` over `files`.
+pub fn tables(s: &Settings, files: &[String], by: &Key, period: &Period, thresholds: &Thresholds) -> anyhow::Result<(DataFrame, DataFrame)> {
+    let opts = s.input(TableKind::Orders, files);
+    let key = by.column().to_string();
+    let name = by.name_column();
+    let key_role = roles::ORDERS.iter().find(|r| r.name == key.as_str()).and_then(|r| r.static_name());
+    let mut required = vec!["amount"];
+    required.extend(key_role);
+    if period.is_bounded() {
+        required.push("order_date");
+    }
+    // The order date is read and checked whenever the file has it (`Request::needs`).
+    let extra = if key_role.is_none() { vec![key.clone()] } else { vec![] };
+    let request = Request::orders().require(&required).optional(&name.into_iter().collect::<Vec<_>>()).extra(&extra);
+    // Every key and first name in the period is a row of the result; lines outside it count for nothing.
+    let items = input::query_grouped(&opts, &request, |orders| {
+        let name = name.filter(|n| orders.clone().collect_schema().is_ok_and(|s| s.contains(n)));
+        let lines = period.filter(orders, "order_date");
+        Ok(abc::items(lines, &key, name, thresholds))
+    })?;
+    if items.height() == 0 {
+        return Err(bad_input(format!("no order lines in the period {}", period.describe())));
+    }
+    let summary = abc::summary(items.clone().lazy()).collect()?;
+    Ok((items, summary))
+}
