@@ -156,6 +156,17 @@ pub enum TurnoverBasis {
     Sales,
 }
 
+impl TurnoverBasis {
+    pub fn basis(self) -> crate::metrics::products::Basis {
+        use crate::metrics::products::Basis;
+        match self {
+            TurnoverBasis::Quantity => Basis::Quantity,
+            TurnoverBasis::Cost => Basis::Cost,
+            TurnoverBasis::Sales => Basis::Sales,
+        }
+    }
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AverageInventory {
     /// (opening + closing) / 2
@@ -481,6 +492,9 @@ pub struct ReportArgs {
     /// Total assets, for the company warning line on open receivables
     #[arg(long, value_name = "AMOUNT")]
     pub total_assets: Option<Amount>,
+    /// Turnover basis of the products table (default: cost when the inventory has value, else quantity)
+    #[arg(long, value_enum)]
+    pub basis: Option<TurnoverBasis>,
     #[command(flatten)]
     pub read: ReadArgs,
     /// No summaries on stderr

@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use crate::cli::{AverageInventory, PerInterval, ProductsArgs, TurnoverBasis};
 use crate::error::bad_input;
-use crate::metrics::products::{self, Average, Basis, Interval, Settings as ProductSettings};
+use crate::metrics::products::{self, Average, Interval, Settings as ProductSettings};
 use crate::output;
 use crate::pipelines::products::{self as pipeline, Spec};
 use crate::pipelines::plan;
@@ -42,11 +42,7 @@ pub fn run(args: ProductsArgs) -> anyhow::Result<()> {
         orders: &args.input.inputs,
         inventory: &args.inventory,
         period,
-        basis: args.basis.map(|b| match b {
-            TurnoverBasis::Quantity => Basis::Quantity,
-            TurnoverBasis::Cost => Basis::Cost,
-            TurnoverBasis::Sales => Basis::Sales,
-        }),
+        basis: args.basis.map(TurnoverBasis::basis),
         average: match args.avg {
             AverageInventory::Ends => Average::Ends,
             AverageInventory::All => Average::All,

@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use crate::cli::{ChurnOptions, ReportArgs};
+use crate::cli::{ChurnOptions, ReportArgs, TurnoverBasis};
 use crate::error::bad_input;
 use crate::metrics::alerts::SEVERITIES;
 use crate::metrics::products::Average;
@@ -67,7 +67,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         orders: &orders,
         inventory: &inventory,
         period: month,
-        basis: None,
+        basis: args.basis.map(TurnoverBasis::basis),
         average: Average::Ends,
         by_customer: false,
         sort: None,

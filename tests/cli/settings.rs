@@ -193,3 +193,22 @@ fn docs_list_every_default_as_the_code_has_it() {
     let code: Vec<(String, String)> = kam::defaults::all().into_iter().map(|(o, d)| (o.to_string(), d)).collect();
     assert_eq!(listed, code, "docs/cli.md's Defaults table and src/defaults.rs differ");
 }
+
+#[test]
+fn the_report_takes_the_options_its_errors_suggest() {
+    let dir = tempdir();
+    let orders = write(dir.path(), "o.csv", b"order_date,customer_id,product_id,quantity,amount\n2024-12-02,A,P,2,20.00\n2024-12-03,B,P,1,10.00\n");
+    let stock = write(dir.path(), "inv.csv", b"snapshot_date,product_id,quantity,value\n2024-11-30,P,10,50.00\n2024-12-31,P,7,35.00\n");
+    let out = dir.path().join("r");
+    let mut args = vec!["report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", orders.to_str().unwrap(), "--inventory", stock.to_str().unwrap(), "-q"];
+    // The inventory has value, so turnover is on the cost basis, and the orders have no cost.
+    let run = kam(&args);
+    assert_bad_input(&run, &["cost column in the orders", "--basis sales or --basis quantity"]);
+    args.extend(["--basis", "quantity"]);
+    let run = kam(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Quantity basis: 3 units sold / average of 10 and 7 units = 3 / 8.5.
+    let products = std::fs::read_to_string(out.join("products.csv")).unwrap();
+    let turnover: f64 = column(&products, "turnover")[0].parse().unwrap();
+    assert!((turnover - 3.0 / 8.5).abs() < 1e-6, "{turnover}");
+}
