@@ -34,6 +34,9 @@ pub const REVIEW_DAYS: &str = "90";
 pub const HORIZON_MONTHS: &str = "12";
 pub const DISCOUNT: &str = "0.10";
 
+// kam products --xyz: the cv limits of classes X and Y.
+pub const XYZ_LIMITS: &str = "0.5,1.0";
+
 // kam scorecard.
 pub const WEIGHTS: &str = "sales=0.25,gross_profit=0.2,growth=0.15,regularity=0.15,payment=0.1,clv=0.15";
 pub const TIERS: &str = "70,50,30";
@@ -60,6 +63,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("--review-days", REVIEW_DAYS.into()),
         ("--horizon", HORIZON_MONTHS.into()),
         ("--discount", DISCOUNT.into()),
+        ("--xyz-limits", XYZ_LIMITS.into()),
         ("--weights", WEIGHTS.into()),
         ("--tiers", TIERS.into()),
     ]

@@ -79,6 +79,26 @@ impl FromStr for Day {
     }
 }
 
+/// Two days, both included: `2024-01-01..2024-06-30` (`kam abc --compare`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl FromStr for DayRange {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<DayRange, String> {
+        let (from, to) = text.split_once("..").ok_or_else(|| format!("takes FROM..TO, e.g. 2024-01-01..2024-06-30, not '{text}'"))?;
+        let (from, to) = (from.parse::<Day>()?.0, to.parse::<Day>()?.0);
+        if from > to {
+            return Err(format!("the range is empty: {from} is after {to}"));
+        }
+        Ok(DayRange { from, to })
+    }
+}
+
 /// A calendar month: the one reader of `--period` and of the period column of plan and
 /// expense files. 2024-3, 2024-03, 2024/03, 2024.03, 202403 and 2024年3月 are March 2024.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -125,6 +145,15 @@ impl Month {
     pub fn last_day(self) -> NaiveDate {
         let next = if self.month == 12 { (self.year + 1, 1) } else { (self.year, self.month + 1) };
         NaiveDate::from_ymd_opt(next.0, next.1, 1).and_then(|d| d.pred_opt()).expect("a checked month")
+    }
+
+    /// The month before.
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month { year: self.year - 1, month: 12 }
+        } else {
+            Month { year: self.year, month: self.month - 1 }
+        }
     }
 
     pub fn of(day: NaiveDate) -> Month {

@@ -7,10 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::defaults;
 use crate::engine::Groups;
 use crate::metrics::abc::Thresholds;
+use crate::metrics::xyz::CvLimits;
 use crate::metrics::receivables::Buckets;
 use crate::metrics::scorecard::{Tiers, Weights};
 use crate::tables::TableKind;
-use crate::values::{self, Amount, ColumnMapping, Day, Key, Month, Share};
+use crate::values::{self, Amount, ColumnMapping, Day, DayRange, Key, Month, Share};
 
 // The shared option groups, and kam sql's options, live in their own files.
 mod common;
@@ -73,6 +74,9 @@ pub enum Command {
     /// Print one SQL statement that computes a metric in a warehouse (DuckDB, PostgreSQL, Spark, Trino)
     #[command(after_help = "Examples:\n  kam sql abc orders.csv --dialect duckdb | duckdb\n  kam sql abc orders.csv --dialect spark --table sales.order_lines --by product\n  kam sql clv-summary --dialect trino --table hive.erp.orders --col amount=net_amount --as-of 2024-12-31\n  kam sql receivables receivables.csv --dialect postgres --table ar --as-of 2024-06-30\n\nFILE's header names the columns (kam's role resolution); with --dialect duckdb and no --table the statement reads FILE itself.\nSee docs/scale.md.")]
     Sql(SqlArgs),
+    /// Cohorts: customers by the month of their first order, and the share of each cohort ordering in each month after
+    #[command(after_help = "Examples:\n  kam cohorts orders.csv --as-of 2024-12-31\n  kam cohorts orders.csv --value sales --format markdown\n\nm0 is the first-order month (1 = the whole cohort), m1 the month after, and so on; a month after --as-of is empty.\nSee docs/metrics.md.")]
+    Cohorts(CohortsArgs),
 }
 
 impl Command {
@@ -100,9 +104,12 @@ pub struct AbcArgs {
     /// Class A and B shares of cumulative sales (C is the rest; default 0.75,0.20)
     #[arg(long, value_name = "A,B")]
     pub thresholds: Option<Thresholds>,
-    /// Write the per-class summary instead of the per-item rows
+    /// Write the per-class summary instead of the per-item rows (with --compare: the transitions between classes)
     #[arg(long)]
     pub summary: bool,
+    /// Compare with the classes of this period: adds prev_class, prev_sales, sales_change and change (up, down, same, new, lost)
+    #[arg(long, value_name = "FROM..TO")]
+    pub compare: Option<DayRange>,
 }
 
 #[derive(Args, Debug)]
@@ -138,9 +145,15 @@ pub struct ProductsArgs {
     /// Instead of products: each customer's sales per --interval, share of the company and plan
     #[arg(long, value_enum, conflicts_with_all = ["inventory", "basis", "by"])]
     pub per: Option<PerWhat>,
-    /// Period length for --per customer
-    #[arg(long, value_enum, default_value = "month", requires = "per")]
-    pub interval: PerInterval,
+    /// Period length for --per customer and --xyz (default month)
+    #[arg(long, value_enum)]
+    pub interval: Option<PerInterval>,
+    /// ABC-XYZ: add cv (variation of demand per --interval), xyz_class and abc_xyz (e.g. AX)
+    #[arg(long, conflicts_with = "per")]
+    pub xyz: bool,
+    /// With --xyz: X below the first cv, Y below the second, Z above (default 0.5,1.0)
+    #[arg(long, value_name = "X,Y", requires = "xyz")]
+    pub xyz_limits: Option<CvLimits>,
     /// Plan files (customer_id, period YYYY-MM, planned_amount) for --per customer
     #[arg(long, value_name = "FILE", num_args = 1.., requires = "per")]
     pub plan: Vec<String>,
@@ -464,6 +477,26 @@ pub struct ScorecardArgs {
     /// Class A and B shares of cumulative sales, as in `kam abc` (class A counts as a large buyer; default 0.75,0.20)
     #[arg(long, value_name = "A,B")]
     pub thresholds: Option<Thresholds>,
+}
+
+#[derive(Args, Debug)]
+pub struct CohortsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The last day counted (default: the last order date, said on stderr)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Day>,
+    /// customers: the share of the cohort that ordered in the month; sales: the cohort's sales against its first month's
+    #[arg(long, value_enum, default_value = "customers")]
+    pub value: CohortValueArg,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CohortValueArg {
+    Customers,
+    Sales,
 }
 
 #[derive(Args, Debug)]

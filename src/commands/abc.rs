@@ -2,10 +2,15 @@
 
 use polars::prelude::*;
 
+use chrono::NaiveDate;
+
 use crate::cli::AbcArgs;
+use crate::error::bad_input;
 use crate::metrics::abc::{self, Thresholds};
+use crate::metrics::migration;
 use crate::output;
-use crate::pipelines::abc::tables;
+use crate::period::Period;
+use crate::pipelines::{self, abc::tables};
 use crate::settings::Settings;
 use crate::tables::TableKind;
 
@@ -14,6 +19,26 @@ pub fn run(args: AbcArgs) -> anyhow::Result<()> {
     let settings = Settings::resolve(&args.input.read, TableKind::Orders, quiet)?;
     let period = args.period.period()?;
     let thresholds = settings.thresholds(args.thresholds)?;
+    if let Some(range) = args.compare {
+        // Checked before anything is read: one period cannot be compared with itself.
+        let compare = Period { from: Some(range.from), to: Some(range.to), as_of: None };
+        let (from, to) = (period.from.unwrap_or(NaiveDate::MIN), period.to.unwrap_or(NaiveDate::MAX));
+        if from <= range.to && range.from <= to {
+            return Err(bad_input(format!(
+                "--compare {}..{} overlaps the period {}: give --from and --to for the current period",
+                range.from,
+                range.to,
+                period.describe()
+            )));
+        }
+        let (items, _) = tables(&settings, &args.input.inputs, &args.by, &period, &thresholds)?;
+        let mut moved = pipelines::abc::migration(&settings, &args.input.inputs, &args.by, &items, &compare, &thresholds)?;
+        let mut matrix = migration::transitions(moved.clone().lazy()).collect()?;
+        if !quiet {
+            output::eprint_table(&format!("Class transitions, {} against {}..{}:", period.describe(), range.from, range.to), &matrix);
+        }
+        return output::write(if args.summary { &mut matrix } else { &mut moved }, &args.output);
+    }
     let (mut items, mut summary) = tables(&settings, &args.input.inputs, &args.by, &period, &thresholds)?;
     if !quiet {
         print_summary(&summary, &items, args.by.column(), &thresholds)?;

@@ -2,6 +2,7 @@
 
 mod abc;
 mod clv;
+mod cohorts;
 mod products;
 mod generate;
 mod alerts;
@@ -30,5 +31,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scorecard(args) => scorecard::run(args),
         Command::Report(args) => report::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::Cohorts(args) => cohorts::run(args),
     }
 }

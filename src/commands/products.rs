@@ -5,6 +5,7 @@
 use polars::prelude::*;
 
 use crate::cli::{AverageInventory, PerInterval, ProductsArgs, TurnoverBasis};
+use crate::defaults;
 use crate::error::bad_input;
 use crate::metrics::products::{self, Average, Interval, Settings as ProductSettings};
 use crate::output;
@@ -23,6 +24,14 @@ fn by_customer(by: &[Key]) -> anyhow::Result<bool> {
             let shown: Vec<&str> = by.iter().map(Key::column).collect();
             Err(bad_input(format!("--by takes 'product' or 'customer,product', not '{}'", shown.join(","))))
         }
+    }
+}
+
+/// `--interval`, month when not given.
+fn interval(given: Option<PerInterval>) -> Interval {
+    match given {
+        Some(PerInterval::Year) => Interval::Year,
+        Some(PerInterval::Month) | None => Interval::Month,
     }
 }
 
@@ -52,7 +61,19 @@ pub fn run(args: ProductsArgs) -> anyhow::Result<()> {
         thresholds,
         notes: true,
     };
-    let (mut table, _) = pipeline::table(&settings, &spec)?;
+    if args.interval.is_some() && !args.xyz {
+        return Err(bad_input("--interval is for --per customer and --xyz"));
+    }
+    let (table, product_settings) = pipeline::table(&settings, &spec)?;
+    let mut table = if args.xyz {
+        let limits = match args.xyz_limits {
+            Some(l) => l,
+            None => defaults::XYZ_LIMITS.parse().expect("a valid default"),
+        };
+        pipeline::with_xyz(&settings, &args.input.inputs, table, &product_settings, interval(args.interval), limits)?
+    } else {
+        table
+    };
     output::write(&mut table, &args.output)
 }
 
@@ -60,10 +81,7 @@ pub fn run(args: ProductsArgs) -> anyhow::Result<()> {
 fn run_per_customer(args: &ProductsArgs, s: &Settings, orders: DataFrame, settings: ProductSettings) -> anyhow::Result<()> {
     let quiet = args.output.quiet;
     let name = orders.get_column_index("customer_name").is_some().then_some("customer_name");
-    let interval = match args.interval {
-        PerInterval::Month => Interval::Month,
-        PerInterval::Year => Interval::Year,
-    };
+    let interval = interval(args.interval);
     // The plan's period is the first day of its month; the metric joins on `month`.
     let plan = if args.plan.is_empty() {
         None

@@ -11,7 +11,9 @@ use crate::metrics::receivables::TOTAL;
 use crate::metrics::scorecard as score_metric;
 use crate::output::cell_text;
 use crate::period::Period;
-use crate::pipelines::{abc, aging, alerts, churn, clv, orders, plan, products, scorecard};
+use crate::metrics::cohorts::CohortValue;
+use crate::metrics::migration;
+use crate::pipelines::{abc, aging, alerts, churn, clv, cohorts, orders, plan, products, scorecard};
 use crate::report::{self, charts, html, xlsx, Table};
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -106,6 +108,17 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     notes.extend(score_notes);
     let aging = aging_table;
 
+    // What moved: the month's ABC against the previous month's, and the cohorts.
+    let previous = Period { from: Some(args.period.previous().first_day()), to: Some(args.period.previous().last_day()), as_of: None };
+    let movers = match abc::migration(&settings, &orders, &Key::Customer, &abc_items, &previous, &thresholds) {
+        Ok(m) => Some(migration::movers(m.lazy()).collect()?),
+        Err(why) => {
+            notes.push(format!("no movers table: {why:#}"));
+            None
+        }
+    };
+    let cohorts_table = cohorts::matrix(&lines, as_of, CohortValue::Customers)?;
+
     // summary figures and charts
     let mut figures = vec![];
     let total_row = abc_summary.height().saturating_sub(1);
@@ -170,6 +183,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     }
     tables.push(Table { name: "alerts", title: "Alerts", frame: alerts_table });
     tables.push(Table { name: "scorecard", title: "Key-account scorecard", frame: score_table });
+    if let Some(m) = movers {
+        tables.push(Table { name: "movers", title: "Movers (class changes against the previous month)", frame: m });
+    }
+    tables.push(Table { name: "cohorts", title: "Cohorts (share ordering per month)", frame: cohorts_table });
 
     let mut files: Vec<String> = tables.iter().flat_map(|t| [format!("{}.csv", t.name), format!("{}.parquet", t.name)]).collect();
     files.extend(["report.xlsx".to_string(), "report.html".to_string()]);
@@ -181,6 +198,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         aging_svg: aging_chart,
         alerts: tables.iter().find(|t| t.name == "alerts").map(|t| &t.frame),
         scorecard: tables.iter().find(|t| t.name == "scorecard").map(|t| &t.frame),
+        movers: tables.iter().find(|t| t.name == "movers").map(|t| &t.frame),
+        cohorts: tables.iter().find(|t| t.name == "cohorts").map(|t| &t.frame),
         notes: &notes,
         files: files.clone(),
     });

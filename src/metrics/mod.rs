@@ -2,6 +2,8 @@
 //! files or print; the formulas are documented in docs/metrics.md.
 
 pub mod abc;
+pub mod cohorts;
+pub mod migration;
 pub mod clv;
 pub mod products;
 pub mod alerts;
@@ -9,3 +11,4 @@ pub mod churn;
 pub mod credit;
 pub mod receivables;
 pub mod scorecard;
+pub mod xyz;

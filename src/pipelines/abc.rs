@@ -6,6 +6,7 @@ use polars::prelude::*;
 use crate::error::bad_input;
 use crate::input::{self, roles, Request};
 use crate::metrics::abc::{self, Thresholds};
+use crate::metrics::migration;
 use crate::period::Period;
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -36,4 +37,14 @@ pub fn tables(s: &Settings, files: &[String], by: &Key, period: &Period, thresho
     }
     let summary = abc::summary(items.clone().lazy()).collect()?;
     Ok((items, summary))
+}
+
+/// The current period's `items` beside the ABC of the `compare` period over the same
+/// files (metrics::migration).
+pub fn migration(s: &Settings, files: &[String], by: &Key, items: &DataFrame, compare: &Period, thresholds: &Thresholds) -> anyhow::Result<DataFrame> {
+    let (previous, _) = tables(s, files, by, compare, thresholds)
+        .map_err(|e| bad_input(format!("the compared period: {e:#}")))?;
+    let key = abc::key_column_name(by.column());
+    let name = by.name_column().filter(|n| items.get_column_index(n).is_some() && previous.get_column_index(n).is_some());
+    Ok(migration::migration(items.clone().lazy(), previous.lazy(), &key, name).collect()?)
 }

@@ -8,6 +8,7 @@ pub mod aging;
 pub mod alerts;
 pub mod churn;
 pub mod clv;
+pub mod cohorts;
 pub mod orders;
 pub mod plan;
 pub mod products;

@@ -9,7 +9,8 @@ use super::first_date;
 use crate::error::bad_input;
 use crate::input::{self, Request};
 use crate::metrics::abc::Thresholds;
-use crate::metrics::products::{self, Average, Basis, Settings as ProductSettings};
+use crate::metrics::products::{self, Average, Basis, Interval, Settings as ProductSettings};
+use crate::metrics::xyz::{self, CvLimits, XyzSettings};
 use crate::period::Period;
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -334,3 +335,24 @@ fn print_notes(result: &DataFrame, s: &ProductSettings, with_inventory: bool) ->
     Ok(())
 }
 
+
+/// The product table with ABC-XYZ columns (metrics::xyz), from a second pass over the
+/// order lines: demand per key and interval of the table's period.
+pub fn with_xyz(s: &Settings, files: &[String], table: DataFrame, p: &ProductSettings, interval: Interval, limits: CvLimits) -> anyhow::Result<DataFrame> {
+    let opts = s.input(TableKind::Orders, files);
+    let mut required = vec!["order_date", "amount"];
+    required.extend(p.keys.iter().copied());
+    let request = Request::orders().require(&required).optional(&["quantity"]);
+    let rules = XyzSettings { from: p.from, to: p.to, interval, x: limits.x, y: limits.y };
+    let keys = p.keys.clone();
+    let classes = input::query(&opts, &request, |orders| {
+        // Demand is units sold; without a quantity column, sales.
+        let demand = if orders.clone().collect_schema()?.contains("quantity") { col("quantity") } else { col("amount") };
+        Ok(xyz::classes(orders, &keys, demand, &rules))
+    })?;
+    if !s.quiet && table.column("quantity").is_ok_and(|q| q.null_count() == q.len()) {
+        eprintln!("kam: note: the orders have no quantity column: the demand of --xyz is net sales");
+    }
+    let columns: Vec<String> = table.get_column_names().iter().map(|c| c.to_string()).collect();
+    Ok(xyz::with_xyz(table.lazy(), classes.lazy(), &keys, &columns).collect()?)
+}

@@ -17,6 +17,10 @@ pub struct Page<'a> {
     pub alerts: Option<&'a DataFrame>,
     /// The scorecard; false key accounts are listed.
     pub scorecard: Option<&'a DataFrame>,
+    /// The customers whose ABC class changed against the previous month, by sales at stake.
+    pub movers: Option<&'a DataFrame>,
+    /// The cohort matrix (cohort, customers, m0, m1, ...), shown as a heat map.
+    pub cohorts: Option<&'a DataFrame>,
     pub notes: &'a [String],
     /// The files written beside the page.
     pub files: Vec<String>,
@@ -47,7 +51,35 @@ h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #cc
 .figure .label{font-size:.8em;color:#666}.figure .value{font-size:1.3em;font-weight:600}\
 table{border-collapse:collapse;font-size:.85em;width:100%}th,td{border:1px solid #ddd;padding:.3em .5em;text-align:left}\
 th{background:#f0f0f0}.critical{color:#b00020;font-weight:600}.warning{color:#a65e00}.info{color:#555}\
-.chart svg{max-width:100%;height:auto}.notes li{color:#555}";
+.chart svg{max-width:100%;height:auto}.notes li{color:#555}.caption{color:#555;font-size:.85em}\
+.heat td{text-align:right}";
+
+/// The cohort matrix as a table whose month cells are shaded by their share (0 to 1).
+fn heat_map(frame: &DataFrame) -> String {
+    let mut html = String::from("<table class=\"heat\"><thead><tr>");
+    for c in frame.columns() {
+        html.push_str(&format!("<th>{}</th>", escape(c.name().as_str())));
+    }
+    html.push_str("</tr></thead><tbody>");
+    for r in 0..frame.height() {
+        html.push_str("<tr>");
+        for c in frame.columns() {
+            let v = c.get(r).map(|v| cell_text(&v, 2)).unwrap_or_default();
+            let shade = match c.dtype() {
+                DataType::Float64 => c.f64().ok().and_then(|f| f.get(r)).map(|x| format!(" style=\"background:rgba(33,102,172,{:.2})\"", x.clamp(0.0, 1.0) * 0.8)),
+                _ => None,
+            };
+            let shown = match c.dtype() {
+                DataType::Float64 if !v.is_empty() => format!("{:.0}%", v.parse::<f64>().unwrap_or(0.0) * 100.0),
+                _ => v,
+            };
+            html.push_str(&format!("<td{}>{}</td>", shade.unwrap_or_default(), escape(&shown)));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</tbody></table>");
+    html
+}
 
 /// A table of the first `limit` rows of `frame`'s `columns` (those that exist).
 fn table(frame: &DataFrame, columns: &[&str], limit: usize, class_of: Option<&str>) -> String {
@@ -123,6 +155,19 @@ pub fn render(p: &Page) -> String {
                 html.push_str(&table(&flagged, &["customer_id", "customer_name", "score", "tier", "class", "sales_12m", "flags"], 30, None));
             }
         }
+    }
+    if let Some(m) = p.movers {
+        html.push_str("\n<h2 id=\"movers\">Movers: customers whose class changed</h2>");
+        html.push_str(&format!(
+            "<p class=\"caption\">{} customers changed ABC class against the previous month (up, down, new, lost), largest change in sales first; all are in movers.csv.</p>",
+            m.height()
+        ));
+        html.push_str(&table(m, &["customer_id", "customer_name", "prev_class", "class", "prev_sales", "sales", "sales_change", "change"], 20, None));
+    }
+    if let Some(c) = p.cohorts {
+        html.push_str("\n<h2 id=\"cohorts\">Cohorts</h2>");
+        html.push_str("<p class=\"caption\">Customers by the month of their first order; m1, m2, … is the share of the cohort that ordered 1, 2, … months later (darker is more).</p>");
+        html.push_str(&heat_map(c));
     }
     if !p.notes.is_empty() {
         html.push_str("\n<h2>Notes</h2><ul class=\"notes\">");

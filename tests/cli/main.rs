@@ -11,6 +11,7 @@ mod erp;
 mod errors;
 mod golden;
 mod layout;
+mod moved;
 mod products;
 mod properties;
 mod report;

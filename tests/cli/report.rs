@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const TABLES: [&str; 8] = ["abc", "abc_summary", "products", "clv", "churn", "receivables", "alerts", "scorecard"];
+const TABLES: [&str; 10] = ["abc", "abc_summary", "products", "clv", "churn", "receivables", "alerts", "scorecard", "movers", "cohorts"];
 
 fn report_args(out: &Path, orders: &str) -> Vec<String> {
     let (inv, rec, cus, plan) = (sample("inventory.csv"), sample("receivables.csv"), sample("customers.csv"), sample("plan.csv"));
