@@ -52,7 +52,8 @@ h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #cc
 table{border-collapse:collapse;font-size:.85em;width:100%}th,td{border:1px solid #ddd;padding:.3em .5em;text-align:left}\
 th{background:#f0f0f0}.critical{color:#b00020;font-weight:600}.warning{color:#a65e00}.info{color:#555}\
 .chart svg{max-width:100%;height:auto}.notes li{color:#555}.caption{color:#555;font-size:.85em}\
-.heat td{text-align:right}";
+.heat{font-size:.72em;width:auto}.heat td,.heat th{white-space:nowrap;padding:.2em .3em}.heat td{text-align:right}\
+.wide{overflow-x:auto}";
 
 /// The cohort matrix as a table whose month cells are shaded by their share (0 to 1).
 fn heat_map(frame: &DataFrame) -> String {
@@ -167,7 +168,7 @@ pub fn render(p: &Page) -> String {
     if let Some(c) = p.cohorts {
         html.push_str("\n<h2 id=\"cohorts\">Cohorts</h2>");
         html.push_str("<p class=\"caption\">Customers by the month of their first order; m1, m2, … is the share of the cohort that ordered 1, 2, … months later (darker is more).</p>");
-        html.push_str(&heat_map(c));
+        html.push_str(&format!("<div class=\"wide\">{}</div>", heat_map(c)));
     }
     if !p.notes.is_empty() {
         html.push_str("\n<h2>Notes</h2><ul class=\"notes\">");
