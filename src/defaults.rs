@@ -38,6 +38,9 @@ pub const DISCOUNT: &str = "0.10";
 pub const WEIGHTS: &str = "sales=0.25,gross_profit=0.2,growth=0.15,regularity=0.15,payment=0.1,clv=0.15";
 pub const TIERS: &str = "70,50,30";
 
+// kam rfm.
+pub const RFM_BINS: &str = "5";
+
 /// (option, default) of every option above, as docs/cli.md lists them.
 pub fn all() -> Vec<(&'static str, String)> {
     vec![
@@ -62,5 +65,6 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("--discount", DISCOUNT.into()),
         ("--weights", WEIGHTS.into()),
         ("--tiers", TIERS.into()),
+        ("--bins", RFM_BINS.into()),
     ]
 }

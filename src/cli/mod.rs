@@ -73,6 +73,9 @@ pub enum Command {
     /// Print one SQL statement that computes a metric in a warehouse (DuckDB, PostgreSQL, Spark, Trino)
     #[command(after_help = "Examples:\n  kam sql abc orders.csv --dialect duckdb | duckdb\n  kam sql abc orders.csv --dialect spark --table sales.order_lines --by product\n  kam sql clv-summary --dialect trino --table hive.erp.orders --col amount=net_amount --as-of 2024-12-31\n  kam sql receivables receivables.csv --dialect postgres --table ar --as-of 2024-06-30\n\nFILE's header names the columns (kam's role resolution); with --dialect duckdb and no --table the statement reads FILE itself.\nSee docs/scale.md.")]
     Sql(SqlArgs),
+    /// RFM: recency, frequency and monetary scores and the eleven customer segments
+    #[command(after_help = "Examples:\n  kam rfm orders.csv --as-of 2024-12-31\n  kam rfm orders.csv --as-of 2024-12-31 --window 365 --bins 3 --lang zh\n  kam rfm orders.csv --format csv | grep \",At Risk$\"\n\nScores, ties and the segment rules (first match wins): docs/metrics.md.")]
+    Rfm(RfmArgs),
 }
 
 impl Command {
@@ -502,3 +505,39 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
+
+/// The language of the RFM segment names.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentLang {
+    En,
+    Zh,
+}
+
+impl SegmentLang {
+    pub fn lang(self) -> crate::metrics::rfm::Lang {
+        match self {
+            SegmentLang::En => crate::metrics::rfm::Lang::En,
+            SegmentLang::Zh => crate::metrics::rfm::Lang::Zh,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RfmArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The date recency is counted to; later orders are ignored (default: the last order date, said on stderr)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Day>,
+    /// Frequency and monetary over the DAYS days ending at --as-of (default: all history)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub window: Option<u32>,
+    /// Number of score bins, 2 to 10; N is the best score
+    #[arg(long, value_name = "N", default_value = defaults::RFM_BINS, value_parser = clap::value_parser!(u32).range(2..=10))]
+    pub bins: u32,
+    /// Language of the segment names
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: SegmentLang,
+}

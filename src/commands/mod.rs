@@ -13,6 +13,7 @@ mod shared;
 mod scorecard;
 mod report;
 mod sql;
+mod rfm;
 
 use crate::cli::{Cli, Command};
 
@@ -30,5 +31,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scorecard(args) => scorecard::run(args),
         Command::Report(args) => report::run(args),
         Command::Sql(args) => sql::run(args),
+        Command::Rfm(args) => rfm::run(args),
     }
 }

@@ -8,4 +8,5 @@ pub mod alerts;
 pub mod churn;
 pub mod credit;
 pub mod receivables;
+pub mod rfm;
 pub mod scorecard;

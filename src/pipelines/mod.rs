@@ -11,6 +11,7 @@ pub mod clv;
 pub mod orders;
 pub mod plan;
 pub mod products;
+pub mod rfm;
 pub mod scorecard;
 
 use chrono::NaiveDate;

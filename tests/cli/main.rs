@@ -14,6 +14,7 @@ mod layout;
 mod products;
 mod properties;
 mod report;
+mod rfm;
 mod sql;
 mod scorecard;
 mod settings;
