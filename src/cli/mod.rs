@@ -76,6 +76,9 @@ pub enum Command {
     /// RFM: recency, frequency and monetary scores and the eleven customer segments
     #[command(after_help = "Examples:\n  kam rfm orders.csv --as-of 2024-12-31\n  kam rfm orders.csv --as-of 2024-12-31 --window 365 --bins 3 --lang zh\n  kam rfm orders.csv --format csv | grep \",At Risk$\"\n\nScores, ties and the segment rules (first match wins): docs/metrics.md.")]
     Rfm(RfmArgs),
+    /// One customer's page: identity, monthly sales, class history, products, RFM, P(alive), receivables, alerts
+    #[command(after_help = "Examples:\n  kam profile orders.csv --customer C00224\n  kam profile orders.csv --customer C00224 --receivables receivables.csv --customers customers.csv --as-of 2024-12-31\n  kam profile orders.csv --customer C00224 --format html -o C00224.html\n\nExit codes: 0 ok, 2 bad input (e.g. a customer id that is not in the orders).")]
+    Profile(ProfileArgs),
 }
 
 impl Command {
@@ -540,4 +543,40 @@ pub struct RfmArgs {
     /// Language of the segment names
     #[arg(long, value_enum, default_value = "en")]
     pub lang: SegmentLang,
+}
+
+/// The page formats of `kam profile`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileFormat {
+    /// Plain text for a terminal (lines of at most 100 columns)
+    Text,
+    /// One self-contained HTML page (inline CSS and SVG)
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct ProfileArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The customer's id, as in the orders' customer_id
+    #[arg(long, value_name = "ID")]
+    pub customer: String,
+    /// Receivables files: open receivables by aging bucket, credit limit and aging alerts
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub receivables: Vec<String>,
+    /// Customers file: name, segment and credit_limit
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
+    /// The date the page is as of; later orders are ignored (default: the last order date, said on stderr)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Day>,
+    /// Page format (default: html when -o ends in .html or .htm, else text)
+    #[arg(long, value_enum)]
+    pub format: Option<ProfileFormat>,
+    /// Write the page to FILE (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No notes on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
 }

@@ -10,6 +10,7 @@ pub mod churn;
 pub mod clv;
 pub mod orders;
 pub mod plan;
+pub mod profile;
 pub mod products;
 pub mod rfm;
 pub mod scorecard;

@@ -12,6 +12,7 @@ mod errors;
 mod golden;
 mod layout;
 mod products;
+mod profile;
 mod properties;
 mod report;
 mod rfm;
