@@ -41,6 +41,9 @@ pub const XYZ_LIMITS: &str = "0.5,1.0";
 pub const WEIGHTS: &str = "sales=0.25,gross_profit=0.2,growth=0.15,regularity=0.15,payment=0.1,clv=0.15";
 pub const TIERS: &str = "70,50,30";
 
+// kam rfm.
+pub const RFM_BINS: &str = "5";
+
 /// (option, default) of every option above, as docs/cli.md lists them.
 pub fn all() -> Vec<(&'static str, String)> {
     vec![
@@ -66,5 +69,6 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("--xyz-limits", XYZ_LIMITS.into()),
         ("--weights", WEIGHTS.into()),
         ("--tiers", TIERS.into()),
+        ("--bins", RFM_BINS.into()),
     ]
 }

@@ -77,6 +77,12 @@ pub enum Command {
     /// Cohorts: customers by the month of their first order, and the share of each cohort ordering in each month after
     #[command(after_help = "Examples:\n  kam cohorts orders.csv --as-of 2024-12-31\n  kam cohorts orders.csv --value sales --format markdown\n\nm0 is the first-order month (1 = the whole cohort), m1 the month after, and so on; a month after --as-of is empty.\nSee docs/metrics.md.")]
     Cohorts(CohortsArgs),
+    /// RFM: recency, frequency and monetary scores and the eleven customer segments
+    #[command(after_help = "Examples:\n  kam rfm orders.csv --as-of 2024-12-31\n  kam rfm orders.csv --as-of 2024-12-31 --window 365 --bins 3 --lang zh\n  kam rfm orders.csv --format csv | grep \",At Risk$\"\n\nScores, ties and the segment rules (first match wins): docs/metrics.md.")]
+    Rfm(RfmArgs),
+    /// One customer's page: identity, monthly sales, class history, products, RFM, P(alive), receivables, alerts
+    #[command(after_help = "Examples:\n  kam profile orders.csv --customer C00224\n  kam profile orders.csv --customer C00224 --receivables receivables.csv --customers customers.csv --as-of 2024-12-31\n  kam profile orders.csv --customer C00224 --format html -o C00224.html\n\nExit codes: 0 ok, 2 bad input (e.g. a customer id that is not in the orders).")]
+    Profile(ProfileArgs),
 }
 
 impl Command {
@@ -535,3 +541,75 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
+
+/// The language of the RFM segment names.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentLang {
+    En,
+    Zh,
+}
+
+impl SegmentLang {
+    pub fn lang(self) -> crate::metrics::rfm::Lang {
+        match self {
+            SegmentLang::En => crate::metrics::rfm::Lang::En,
+            SegmentLang::Zh => crate::metrics::rfm::Lang::Zh,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct RfmArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// The date recency is counted to; later orders are ignored (default: the last order date, said on stderr)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Day>,
+    /// Frequency and monetary over the DAYS days ending at --as-of (default: all history)
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub window: Option<u32>,
+    /// Number of score bins, 2 to 10; N is the best score
+    #[arg(long, value_name = "N", default_value = defaults::RFM_BINS, value_parser = clap::value_parser!(u32).range(2..=10))]
+    pub bins: u32,
+    /// Language of the segment names
+    #[arg(long, value_enum, default_value = "en")]
+    pub lang: SegmentLang,
+}
+
+/// The page formats of `kam profile`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileFormat {
+    /// Plain text for a terminal (lines of at most 100 columns)
+    Text,
+    /// One self-contained HTML page (inline CSS and SVG)
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct ProfileArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The customer's id, as in the orders' customer_id
+    #[arg(long, value_name = "ID")]
+    pub customer: String,
+    /// Receivables files: open receivables by aging bucket, credit limit and aging alerts
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub receivables: Vec<String>,
+    /// Customers file: name, segment and credit_limit
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
+    /// The date the page is as of; later orders are ignored (default: the last order date, said on stderr)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Day>,
+    /// Page format (default: html when -o ends in .html or .htm, else text)
+    #[arg(long, value_enum)]
+    pub format: Option<ProfileFormat>,
+    /// Write the page to FILE (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No notes on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
+}

@@ -14,6 +14,8 @@ mod shared;
 mod scorecard;
 mod report;
 mod sql;
+mod rfm;
+mod profile;
 
 use crate::cli::{Cli, Command};
 
@@ -32,5 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(args) => report::run(args),
         Command::Sql(args) => sql::run(args),
         Command::Cohorts(args) => cohorts::run(args),
+        Command::Rfm(args) => rfm::run(args),
+        Command::Profile(args) => profile::run(args),
     }
 }

@@ -10,5 +10,6 @@ pub mod alerts;
 pub mod churn;
 pub mod credit;
 pub mod receivables;
+pub mod rfm;
 pub mod scorecard;
 pub mod xyz;

@@ -11,7 +11,9 @@ pub mod clv;
 pub mod cohorts;
 pub mod orders;
 pub mod plan;
+pub mod profile;
 pub mod products;
+pub mod rfm;
 pub mod scorecard;
 
 use chrono::NaiveDate;

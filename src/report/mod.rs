@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod html;
+pub mod profile;
 pub mod xlsx;
 
 use std::fs;
