@@ -44,7 +44,8 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// What one example printed and wrote, with the temporary directory written `{out}`.
+/// What one example printed and wrote, with the temporary directory written `{out}`
+/// and the repository's directory `{repo}`.
 fn record(args: &[String]) -> String {
     let out = tempdir();
     let out_text = out.path().display().to_string();
@@ -64,7 +65,9 @@ fn record(args: &[String]) -> String {
             }
         }
     }
-    without_timings(&text.replace(&out_text, "{out}"))
+    // `kam sql` writes the input's absolute path into the query: written `{repo}`, so the
+    // outputs do not depend on where the repository is checked out.
+    without_timings(&text.replace(&out_text, "{out}").replace(env!("CARGO_MANIFEST_DIR"), "{repo}"))
 }
 
 /// Durations in the notes ("BG/NBD in 0.12 s") vary from run to run: written `_ s`.

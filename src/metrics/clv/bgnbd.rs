@@ -14,7 +14,6 @@
 use super::fitting::{fit_with_gradients, FitSpec};
 use super::optimize::{Fit, FitError, BGNBD, MIN_CUSTOMERS};
 use super::rfm::{time_scale, validate_rfm, RfmPatterns};
-use super::conditional;
 use super::special::{digamma, ln_gamma, log_add_exp};
 
 /// BG/NBD parameters: purchase rate λ ~ Gamma(shape `r`, rate `alpha`), dropout
@@ -122,17 +121,8 @@ impl BgNbdParams {
         self.expected_purchases_if_alive(horizon, 0.0, 0.0)
     }
 
-    /// Expected purchases in `horizon` for a customer known to be alive at T:
-    /// eq. 10 without its P(alive) factor,
-    ///
-    /// E = C/(a−1) · [1 − (1−z)^(r+x) ₂F₁(r+x, b+x; C; z)],
-    /// C = a+b+x−1, z = h/(α+T+h), 1 − z = (α+T)/(α+T+h).
-    ///
-    /// No single way of summing this is accurate and fast for every parameter
-    /// value: see `conditional` for the three forms and how one is chosen.
-    pub(super) fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
-        conditional::expected_purchases_if_alive(self, horizon, x, t)
-    }
+    // `expected_purchases_if_alive`, eq. 10 without its P(alive) factor, is in
+    // `conditional` with the three ways of summing it.
 }
 
 fn from_ln(ln_params: &[f64]) -> BgNbdParams {

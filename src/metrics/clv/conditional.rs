@@ -18,7 +18,23 @@ use std::sync::OnceLock;
 use super::bgnbd::BgNbdParams;
 use super::special::{hyp2f1_excess_scaled, hyp2f1_power_series};
 
-pub(super) fn expected_purchases_if_alive(params: &BgNbdParams, horizon: f64, x: f64, t: f64) -> f64 {
+impl BgNbdParams {
+    /// Expected purchases in `horizon` for a customer known to be alive at T:
+    /// eq. 10 without its P(alive) factor,
+    ///
+    /// E = C/(a−1) · [1 − (1−z)^(r+x) ₂F₁(r+x, b+x; C; z)],
+    /// C = a+b+x−1, z = h/(α+T+h), 1 − z = (α+T)/(α+T+h).
+    ///
+    /// No single way of summing this is accurate and fast for every parameter
+    /// value: see this module's comment for the three forms and how one is chosen.
+    /// It is here rather than in `bgnbd` so that this module, which needs the
+    /// parameters, is not also needed by the module that defines them.
+    pub(super) fn expected_purchases_if_alive(&self, horizon: f64, x: f64, t: f64) -> f64 {
+        expected_purchases_if_alive(self, horizon, x, t)
+    }
+}
+
+fn expected_purchases_if_alive(params: &BgNbdParams, horizon: f64, x: f64, t: f64) -> f64 {
     if horizon.is_nan() || horizon <= 0.0 {
         return 0.0;
     }

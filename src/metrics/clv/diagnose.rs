@@ -2,7 +2,7 @@
 //! search bound, directions along which the likelihood is flat, and (for
 //! Gamma-Gamma) spend that is correlated with purchase frequency.
 
-use super::fitting::Curvature;
+use super::curvature::Curvature;
 use super::purchase::ModelKind;
 
 /// Parameters are searched within [1e-6, 1e6] (α, β, v at the fitting scale).

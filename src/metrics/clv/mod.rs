@@ -1,12 +1,13 @@
 //! Customer lifetime value (SPEC §4): the per-customer purchase summary built
 //! with polars (`summary`), and the numerical core that fits the purchase
 //! models (`bgnbd`, `mbgnbd`, `pareto_nbd`) and Gamma-Gamma (`gamma_gamma`) to
-//! it (`rfm`, `fitting`, `quasi_newton`, `optimize`, `special`).
+//! it (`rfm`, `fitting`, `curvature`, `quasi_newton`, `optimize`, `special`).
 //! Formulas, validation and the `kam clv` command are described in docs/clv.md.
 
 pub mod bgnbd;
 mod conditional;
 pub mod compare;
+pub mod curvature;
 pub mod diagnose;
 pub mod fitting;
 pub mod gamma_gamma;

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use super::diagnose::{correlation, purchase_notes, spend_notes};
-use super::fitting::Curvature;
+use super::curvature::Curvature;
 use super::gamma_gamma::fit_gamma_gamma;
 use super::mbgnbd::fit_mbgnbd;
 use super::model_file::{SavedGammaGamma, SavedParams, SavedPurchases, StandardErrors, PARAMS_FORMAT, PARAMS_VERSION};

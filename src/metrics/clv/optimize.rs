@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use super::fitting::Curvature;
+use super::curvature::Curvature;
 
 /// A fitted model: the maximum-likelihood parameters, the total (not mean)
 /// log-likelihood of the data at those parameters, the number of optimiser
