@@ -5,7 +5,7 @@ CARGO ?= cargo
 # alone took 29 minutes on 2 cores). The release build is only for the benchmarks.
 KAM := target/debug/kam
 
-.PHONY: all build release test test-sql demo sample-data bench bench-large clean
+.PHONY: all build release test test-sql demo sample-data bench bench-large fuzz clean
 
 all: build
 
@@ -52,6 +52,23 @@ bench: release
 # cgroup (needs root); both outputs must be identical. Figures: docs/PERFORMANCE.md.
 bench-large: release
 	bash bench/larger_than_memory.sh
+
+# Each fuzz target for FUZZ_TIME seconds, one after another (run by hand, not by
+# `make test` or CI; figures in docs/reliability.md). Needs `cargo install cargo-fuzz`;
+# the stable toolchain is given nightly flags. fuzz/Cargo.lock starts as a copy of kam's,
+# so the fuzzers build the same polars (and the same patched polars-io) as kam.
+# FUZZ_BUILD: `--dev` (polars unoptimised, builds fast) or `-O`; add `-s none` to drop
+# ASan. ASan's fake stacks for use-after-return halve the executions a second: off.
+FUZZ_TIME ?= 600
+FUZZ_BUILD ?= --dev
+FUZZ_TARGETS ?= dates money option_values parse_values input_abc
+fuzz:
+	test -f fuzz/Cargo.lock || cp Cargo.lock fuzz/Cargo.lock
+	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz build $(FUZZ_BUILD)
+	sh fuzz/seed.sh
+	for t in $(FUZZ_TARGETS); do \
+	  (cd fuzz && RUSTC_BOOTSTRAP=1 ASAN_OPTIONS=detect_stack_use_after_return=0 $(CARGO) fuzz run $(FUZZ_BUILD) $$t -- -max_total_time=$(FUZZ_TIME)) || exit 1; \
+	done
 
 # Re-create sample-data/ deterministically.
 sample-data: build

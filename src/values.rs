@@ -110,15 +110,17 @@ pub struct Month {
 /// (year, month) of a month written as `Month` documents; None for anything else.
 pub fn parse_month(text: &str) -> Option<(i32, u32)> {
     let t = text.trim();
-    let t = t.strip_suffix('月').unwrap_or(t);
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let (year, month) = match t.find(['-', '/', '.', '年']) {
-        Some(i) => {
-            let sep = t[i..].chars().next()?;
-            (&t[..i], &t[i + sep.len_utf8()..])
+    // (reliability fix) 年 goes with 月 and only with it: 2024-3月 and 2024年3 were read
+    // too; and YYYYMM is cut with `get`, as a six-byte text may hold a multi-byte character.
+    let (year, month) = if let Some(chinese) = t.strip_suffix('月') {
+        chinese.split_once('年')?
+    } else {
+        match t.find(['-', '/', '.']) {
+            Some(i) => (&t[..i], &t[i + 1..]),
+            None if t.len() == 6 => (t.get(..4)?, t.get(4..)?),
+            None => return None,
         }
-        None if t.len() == 6 => (&t[..4], &t[4..]),
-        None => return None,
     };
     if year.len() != 4 || !digits(year) || !(1..=2).contains(&month.len()) || !digits(month) {
         return None;
@@ -357,7 +359,9 @@ mod tests {
         for text in ["2024-3", "2024-03", "202403", "2024年3月", "2024/03", "2024.3", " 2024-03 "] {
             assert_eq!(text.parse::<Month>(), Ok(Month { year: 2024, month: 3 }), "{text}");
         }
-        for bad in ["2024-13", "2024-00", "24-03", "2024", "20243", "2024-03-01", "March 2024", "2024-003", ""] {
+        // Found by the option_values fuzz target: 2024-3月, 2024年3 and 202403月 were read
+        // as months, and a six-byte text with a multi-byte character (123é5) panicked.
+        for bad in ["2024-13", "2024-00", "24-03", "2024", "20243", "2024-03-01", "March 2024", "2024-003", "", "2024-3月", "2024年3", "202403月", "2024年3月1", "123é5", "2024é"] {
             assert!(bad.parse::<Month>().is_err(), "{bad}");
         }
         let m: Month = "2024-02".parse().unwrap();

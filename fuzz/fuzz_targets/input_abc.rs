@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use kam::cli::{Encoding, InputFormat, OutputFormat};
-use kam::input::parse::ParseSettings;
-use kam::input::source::ReadSettings;
-use kam::input::{self, roles, InputOptions, Request};
+use kam::input::sources::ReadSettings;
+use kam::input::values::ParseSettings;
+use kam::input::{self, InputOptions, Request};
+use kam::output::OutputFormat;
+use kam::tables::{Encoding, InputFormat};
 use kam::metrics::abc::{self, Thresholds};
 use libfuzzer_sys::fuzz_target;
 use polars::prelude::*;
@@ -44,19 +45,18 @@ fuzz_target!(|data: &[u8]| {
     let name = path.display().to_string();
     let opts = InputOptions {
         inputs: vec![name.clone()],
-        read: ReadSettings { format: ndjson.then_some(InputFormat::Ndjson), delimiter, encoding },
-        parse: ParseSettings { money_scale, date_format: None },
+        read: ReadSettings { format: ndjson.then_some(InputFormat::Ndjson), delimiter, encoding, sheet: None, header_row: None },
+        parse: ParseSettings { money_scale, date_format: None, date_order: None, decimal_comma: false },
+        decimal_comma: false,
         columns: HashMap::new(),
         skip_bad_rows,
+        dedupe: false,
+        currency: None,
+        fx: None,
         quiet: true,
+        scope: None,
     };
-    let request = Request {
-        table: "orders",
-        roles: roles::ORDERS,
-        required: vec!["amount", "customer_id"],
-        optional: vec!["customer_name", "order_date"],
-        extra: vec![],
-    };
+    let request = Request::orders().require(&["amount", "customer_id"]).optional(&["customer_name", "order_date"]);
     let orders = match input::load(&opts, &request) {
         Ok(frame) => frame,
         Err(e) => {

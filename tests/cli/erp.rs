@@ -222,6 +222,31 @@ fn unknown_roles_and_undated_rows_are_refused() {
     assert_eq!(column(&run.stdout, "sales"), ["5.00"], "{}", run.stderr);
 }
 
+/// Found by fuzzing the value readers: in a file whose dates were all ISO, the fast
+/// pass read the placeholder 0000-01-01 as a day of year 0 and the line was counted.
+#[test]
+fn a_placeholder_date_is_refused_in_a_file_of_iso_dates() {
+    let dir = tempdir();
+    let path = write(dir.path(), "o.csv", b"order_date,customer_id,amount\n2024-01-02,C1,5.00\n0000-01-01,C3,1.00\n");
+    let p = path.to_str().unwrap();
+    assert_bad_input(&kam(&["abc", p]), &["row 2 (line 3)", "'0000-01-01' is not a day an order was placed", "1900 to 2199"]);
+    let (table, _) = abc_of(p, &["--skip-bad-rows"]);
+    assert_eq!(column(&table, "sales"), ["5.00"]);
+}
+
+/// Found by fuzzing the value readers: with --decimal-comma, 1.500 was 1.5 when every
+/// amount of the file was plain and 1500 when another one (2,250) needed the thorough pass.
+#[test]
+fn with_a_decimal_comma_a_point_groups_thousands_on_every_row() {
+    let dir = tempdir();
+    let plain = write(dir.path(), "plain.csv", b"order_date,customer_id,amount\n2024-01-02,C1,1.500\n2024-01-03,C2,2\n");
+    let mixed = write(dir.path(), "mixed.csv", b"order_date,customer_id,amount\n2024-01-02,C1,1.500\n2024-01-03,C2,\"2,250\"\n");
+    let (table, _) = abc_of(plain.to_str().unwrap(), &["--decimal-comma", "--money-scale", "3"]);
+    assert_eq!(column(&table, "sales"), ["1500.000", "2.000"]);
+    let (table, _) = abc_of(mixed.to_str().unwrap(), &["--decimal-comma", "--money-scale", "3"]);
+    assert_eq!(column(&table, "sales"), ["1500.000", "2.250"]);
+}
+
 #[test]
 fn an_xlsx_output_is_a_workbook_with_numbers_and_dates() {
     use calamine::{open_workbook, Data, Reader, Xlsx};

@@ -139,7 +139,7 @@ pub fn typed(role: &Role, dtype: &DataType, required: bool, s: &ParseSettings, p
         }
 
         (Kind::Money, DataType::String) if fast => {
-            let v = money::plain_amounts(raw.clone(), s.money_scale);
+            let v = money::plain_amounts(raw.clone(), s.money_scale, s.decimal_comma);
             (v, raw.clone().is_not_null().and(val.clone().is_null()))
         }
         (Kind::Money, DataType::String) => {
@@ -421,7 +421,7 @@ mod tests {
         let out = df
             .lazy()
             .select([
-                money::plain_amounts(col("t"), 2).alias("amount"),
+                money::plain_amounts(col("t"), 2, false).alias("amount"),
                 dates::iso_dates(col("t")).alias("date"),
                 test_text(col("t"), text::needs_trimming).alias("trim"),
             ])
