@@ -80,7 +80,9 @@ fn check_text(text: &str) {
                 let (whole, decimals) = t.split_once(point).map_or((t.as_str(), ""), |(w, d)| (w, d));
                 let want = spelled(&digits(whole), &digits(decimals), scale);
                 assert_eq!(Some(units.unsigned_abs().to_string()), want, "thorough_amount({text:?}, {scale}, {decimal_comma}): magnitude");
-                let negative_marker = t.contains(['-', '(']) || t.to_ascii_uppercase().contains("CR");
+                // Currency signs and spaces are dropped wherever they stand (5C€R is 5CR).
+                let bare: String = t.chars().filter(|c| !c.is_whitespace() && !"¥￥$€£元".contains(*c)).collect();
+                let negative_marker = bare.contains(['-', '(']) || bare.to_ascii_uppercase().contains("CR");
                 assert!(units >= 0 || negative_marker, "thorough_amount({text:?}, {scale}, {decimal_comma}) = {units}: negative without a sign");
             }
         }

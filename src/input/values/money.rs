@@ -286,6 +286,10 @@ mod tests {
                 }
             }
         }
+        // The fuzzer's input: 7.0 at scale 1 with a decimal comma was read as 7.0 by the
+        // fast reader and refused by the thorough one ('.' groups thousands: 0 is no group).
+        assert_eq!(fast_amount("7.0", 1, true), None);
+        assert_eq!(thorough_amount("7.0", 1, true), None);
         assert_eq!(fast_amount("1.500", 3, true), None);
         assert_eq!(thorough_amount("1.500", 3, true), Some(1_500_000));
         assert_eq!(fast_amount("1234", 2, true), Some(123_400));
