@@ -62,12 +62,13 @@ bench-large: release
 FUZZ_TIME ?= 600
 FUZZ_BUILD ?= --dev
 FUZZ_TARGETS ?= dates money option_values parse_values input_abc
+FUZZ_FLAGS ?=
 fuzz:
 	test -f fuzz/Cargo.lock || cp Cargo.lock fuzz/Cargo.lock
 	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz build $(FUZZ_BUILD)
 	sh fuzz/seed.sh
 	for t in $(FUZZ_TARGETS); do \
-	  (cd fuzz && RUSTC_BOOTSTRAP=1 ASAN_OPTIONS=detect_stack_use_after_return=0 $(CARGO) fuzz run $(FUZZ_BUILD) $$t -- -max_total_time=$(FUZZ_TIME)) || exit 1; \
+	  (cd fuzz && RUSTC_BOOTSTRAP=1 ASAN_OPTIONS=detect_stack_use_after_return=0 $(CARGO) fuzz run $(FUZZ_BUILD) $$t -- -max_total_time=$(FUZZ_TIME) $(FUZZ_FLAGS)) || exit 1; \
 	done
 
 # Re-create sample-data/ deterministically.
