@@ -48,9 +48,9 @@ pub struct TableSettings {
 }
 
 /// The last value given for `table` on the command line, else the last unscoped one.
-fn pick<T: Clone>(given: &[Scoped<T>], table: TableKind, unscoped_applies: bool) -> Option<T> {
+fn pick<T: Clone>(given: &[Scoped<T>], table: TableKind) -> Option<T> {
     let scoped = given.iter().rev().find(|s| s.table == Some(table));
-    let plain = || given.iter().rev().find(|s| s.table.is_none()).filter(|_| unscoped_applies);
+    let plain = || given.iter().rev().find(|s| s.table.is_none());
     scoped.or_else(plain).map(|s| s.value.clone())
 }
 
@@ -147,7 +147,7 @@ fn table_settings(args: &ReadArgs, config: &Config, table: TableKind, is_main: b
     // kam.toml: [input.TABLE] over [input], each read with the option's own parser.
     macro_rules! setting {
         ($field:ident, $ty:ty) => {{
-            match pick(&args.$field, table, true) {
+            match pick(&args.$field, table) {
                 Some(v) => Some(v),
                 None => {
                     let (value, section) = match own.and_then(|c| c.$field.as_ref()) {
@@ -166,7 +166,7 @@ fn table_settings(args: &ReadArgs, config: &Config, table: TableKind, is_main: b
     let date_format = setting!(date_format, crate::values::Text).map(|t| t.0);
     let sheet = setting!(sheet, crate::values::Text).map(|t| t.0);
     let header_row = setting!(header_row, crate::values::LineNumber).map(|n| n.0);
-    let format = pick(&args.input_format, table, true);
+    let format = pick(&args.input_format, table);
 
     // Columns: kam.toml first, then the command line over it.
     let mut columns = config.columns_for(name);

@@ -1,10 +1,8 @@
 //! `kam receivables`: aging buckets, credit limits, DSO and the company warning line.
 
-use polars::prelude::*;
-
 use crate::cli::ReceivablesArgs;
 use crate::output;
-use crate::pipelines::{aging, first_date};
+use crate::pipelines::{aging, last_date};
 use crate::settings::{self, Settings};
 use crate::tables::TableKind;
 
@@ -13,10 +11,7 @@ pub fn run(args: ReceivablesArgs) -> anyhow::Result<()> {
     let settings = Settings::resolve(&args.input.read, TableKind::Receivables, quiet)?;
     let period = args.period.period()?;
     let receivables = aging::receivables(&settings, &args.input.inputs)?;
-    let last_invoice = || {
-        let last = receivables.clone().select([col("invoice_date").max()]).collect()?;
-        first_date(&last, "invoice_date")?.ok_or_else(|| crate::error::bad_input("the receivables have no invoice dates"))
-    };
+    let last_invoice = || last_date(receivables.clone(), "invoice_date", "receivables");
     let as_of = settings::as_of_or_last(period.as_of, last_invoice, "invoice date", quiet)?;
     let inputs = aging::Aging {
         receivables: &args.input.inputs,

@@ -53,7 +53,7 @@ pub fn first_date(frame: &DataFrame, column: &str) -> anyhow::Result<Option<Naiv
 }
 
 /// The latest date of `column` (the end of the data when no --as-of is given).
-pub fn last_date(frame: &DataFrame, column: &str, what: &str) -> anyhow::Result<NaiveDate> {
-    let max = frame.clone().lazy().select([col(column).max()]).collect()?;
+pub fn last_date(frame: LazyFrame, column: &str, what: &str) -> anyhow::Result<NaiveDate> {
+    let max = frame.select([col(column).max()]).collect()?;
     first_date(&max, column)?.ok_or_else(|| bad_input(format!("the {what} have no dates in {column}")))
 }

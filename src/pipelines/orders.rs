@@ -27,5 +27,5 @@ pub fn scored_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame>
 
 /// `--as-of`, else the last order date of `orders` (said on stderr).
 pub fn as_of(s: &Settings, given: Option<NaiveDate>, orders: &DataFrame) -> anyhow::Result<NaiveDate> {
-    settings::as_of_or_last(given, || last_date(orders, "order_date", "orders"), "order date", s.quiet)
+    settings::as_of_or_last(given, || last_date(orders.clone().lazy(), "order_date", "orders"), "order date", s.quiet)
 }
