@@ -264,7 +264,7 @@ pub struct ReceivablesArgs {
     pub period: PeriodArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Customers file with credit_limit (信用额度) per customer
+    /// Customers file: names (客户名称) beside the ids, and credit_limit (信用额度)
     #[arg(long, value_name = "FILE")]
     pub customers: Option<String>,
     /// Order files: DSO credit sales come from order lines instead of invoices
@@ -329,6 +329,9 @@ pub struct ChurnArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub rules: ChurnOptions,
+    /// Customers file: the names (客户名称) shown beside the ids; else the orders' customer_name
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -342,7 +345,7 @@ pub struct CreditArgs {
     /// Receivables files: the payment history (days late of paid invoices)
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     pub receivables: Vec<String>,
-    /// Customers file with the current credit_limit, shown beside the suggestion
+    /// Customers file: names beside the ids, and the current credit_limit beside the suggestion
     #[arg(long, value_name = "FILE")]
     pub customers: Option<String>,
     /// Class A and B shares of cumulative sales, as in `kam abc` (default 0.75,0.20)
@@ -391,7 +394,7 @@ pub struct AlertsArgs {
     /// Receivables files: adds credit-limit, aging and assets-line warnings
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub receivables: Vec<String>,
-    /// Customers file with credit_limit per customer
+    /// Customers file: names beside the ids, and credit_limit per customer (with --receivables)
     #[arg(long, value_name = "FILE")]
     pub customers: Option<String>,
     /// Upper edges of the past-due buckets in days; money in the oldest bucket is an alert
@@ -450,6 +453,9 @@ pub struct ClvArgs {
     /// work; customer_id optional. Needs --margin.
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// Customers file: the names (客户名称) shown beside the ids; else the orders' customer_name
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<String>,
 }
 
 /// The purchase models of `kam clv --model`.
@@ -471,7 +477,7 @@ pub struct ScorecardArgs {
     /// Receivables files: the payment component (days late, over-limit); neutral without them
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub receivables: Vec<String>,
-    /// Customers file with credit_limit per customer (for over-limit)
+    /// Customers file: names beside the ids, and credit_limit (for over-limit, with --receivables)
     #[arg(long, value_name = "FILE")]
     pub customers: Option<String>,
     /// Component weights, e.g. sales=0.3,clv=0.2 (others keep their default; see docs/scorecard.md)

@@ -34,26 +34,30 @@ pub fn run(args: AbcArgs) -> anyhow::Result<()> {
         let (items, _) = tables(&settings, &args.input.inputs, &args.by, &period, &thresholds)?;
         let mut moved = pipelines::abc::migration(&settings, &args.input.inputs, &args.by, &items, &compare, &thresholds)?;
         let mut matrix = migration::transitions(moved.clone().lazy()).collect()?;
-        if !quiet {
+        // With --summary the matrix is the output: not printed twice on a terminal.
+        if !quiet && !args.summary {
             output::eprint_table(&format!("Class transitions, {} against {}..{}:", period.describe(), range.from, range.to), &matrix);
         }
         return output::write(if args.summary { &mut matrix } else { &mut moved }, &args.output);
     }
     let (mut items, mut summary) = tables(&settings, &args.input.inputs, &args.by, &period, &thresholds)?;
     if !quiet {
-        print_summary(&summary, &items, args.by.column(), &thresholds)?;
+        print_summary(&summary, &items, args.by.column(), &thresholds, !args.summary)?;
     }
     output::write(if args.summary { &mut summary } else { &mut items }, &args.output)
 }
 
-fn print_summary(summary: &DataFrame, items: &DataFrame, key: &str, t: &Thresholds) -> anyhow::Result<()> {
+/// The class rule, the class table (unless it is the output itself) and the Pareto check.
+fn print_summary(summary: &DataFrame, items: &DataFrame, key: &str, t: &Thresholds, with_table: bool) -> anyhow::Result<()> {
     let what = key.trim_end_matches("_id");
     // "customers", "products", "classes", "regions".
     let whats = if what.ends_with('s') { format!("{what}es") } else { format!("{what}s") };
-    output::eprint_table(
-        &format!("ABC by {what}: A = first {} of cumulative sales, B = next {}, C = the rest", percent(t.a), percent(t.b)),
-        summary,
-    );
+    let rule = format!("ABC by {what}: A = first {} of cumulative sales, B = next {}, C = the rest", percent(t.a), percent(t.b));
+    if with_table {
+        output::eprint_table(&rule, summary);
+    } else {
+        eprintln!("{rule}");
+    }
     match abc::pareto_check(items)? {
         Some(p) => eprintln!(
             "Pareto check: the top 20% of {whats} ({} of {}) hold {:.1}% of sales; 80% of sales is held by {} {whats} ({:.1}%).",

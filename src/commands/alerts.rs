@@ -4,6 +4,7 @@ use crate::cli::{AlertsArgs, FailOn};
 use crate::error::WarningsFound;
 use crate::metrics::alerts as metric;
 use crate::output;
+use crate::pipelines::names::NameSources;
 use crate::pipelines::{aging, alerts, churn, orders, plan};
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -16,7 +17,7 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     let period = args.period.period()?;
     reject_range(&period, "alerts")?;
     let total_assets = args.total_assets.map(|a| a.0);
-    require_receivables_for(&args.receivables, total_assets, args.customers.is_some())?;
+    require_receivables_for(&args.receivables, total_assets)?;
     let lines = orders::churn_lines(&settings, &args.input.inputs)?;
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
     let p = churn::rules(&args.rules, &settings, as_of);
@@ -38,7 +39,8 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
         Some(aging::table(&settings, &inputs)?.0)
     };
     let expenses = args.expenses.as_deref().map(|file| alerts::expense_alerts(&settings, file, as_of)).transpose()?;
-    let mut table = alerts::table(&churn, &p, aging.as_ref(), &args.buckets, args.warning_line.0, expenses)?;
+    let table = alerts::table(&churn, &p, aging.as_ref(), &args.buckets, args.warning_line.0, expenses)?;
+    let mut table = NameSources::customers(&settings, args.customers.as_deref(), Some(&lines))?.beside_ids(table)?;
     if !quiet {
         let n = |level: &str| table.column("severity").ok().and_then(|c| c.str().ok().map(|s| s.iter().filter(|v| *v == Some(level)).count())).unwrap_or(0);
         eprintln!(

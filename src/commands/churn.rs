@@ -4,6 +4,7 @@ use chrono::Datelike;
 
 use crate::cli::ChurnArgs;
 use crate::output;
+use crate::pipelines::names::NameSources;
 use crate::pipelines::{churn, orders, plan};
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -19,7 +20,8 @@ pub fn run(args: ChurnArgs) -> anyhow::Result<()> {
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
     let p = churn::rules(&args.rules, &settings, as_of);
     let plan = plan::optional(&settings, args.rules.plan.as_deref())?;
-    let mut table = churn::table(&lines, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
+    let table = churn::table(&lines, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
+    let mut table = NameSources::customers(&settings, args.customers.as_deref(), Some(&lines))?.beside_ids(table)?;
     if !quiet {
         let count = |s: &str| -> anyhow::Result<usize> { Ok(table.column("status")?.str()?.iter().filter(|v| *v == Some(s)).count()) };
         let w = p.windows;

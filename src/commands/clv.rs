@@ -14,6 +14,7 @@ use crate::metrics::clv::summary;
 use crate::metrics::clv::{compare, load_params, Inputs, SavedParams, ValueTerms};
 use crate::output;
 use crate::pipelines::clv as pipeline;
+use crate::pipelines::names::NameSources;
 use crate::pipelines::orders;
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -200,7 +201,9 @@ fn run_summary(args: &ClvArgs, path: &std::path::Path) -> anyhow::Result<()> {
     let label = settings.as_of.map_or("unknown (from --summary)".to_string(), |d| d.to_string());
     let saved = models(args, loaded, &inputs, &label, quiet)?;
     let terms = ValueTerms { margin, horizon_months: settings.horizon_months, discount: settings.discount };
-    let mut table = pipeline::predictions(customers, &inputs, &saved.purchase_model(), &saved.gg(), &terms, quiet)?;
+    let table = pipeline::predictions(customers, &inputs, &saved.purchase_model(), &saved.gg(), &terms, quiet)?;
+    let read = Settings::resolve(&args.input.read, TableKind::Customers, quiet)?;
+    let mut table = NameSources::customers(&read, args.customers.as_deref(), None)?.beside_ids(table)?;
     output::write(&mut table, &args.output)
 }
 
@@ -212,7 +215,8 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let read = Settings::resolve(&args.input.read, TableKind::Orders, quiet)?;
     let settings = Terms::from_args(&args)?;
     let loaded = args.params.as_deref().map(load_params).transpose()?;
-    let orders = orders::lines(&read, &args.input.inputs, &["order_id", "cost"])?;
+    let orders = orders::lines(&read, &args.input.inputs, &["order_id", "cost", "customer_name"])?;
+    let names = NameSources::customers(&read, args.customers.as_deref(), Some(&orders))?;
     let has_order_id = orders.get_column_index("order_id").is_some();
     let has_cost = orders.column("cost").is_ok_and(|c| c.null_count() < c.len());
     let as_of = orders::as_of(&read, settings.as_of, &orders)?;
@@ -241,7 +245,7 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
         (Some(calibration_end), _) => calibration_check(&customers, &inputs, &bg, lines, calibration_end, as_of, quiet)?,
         (None, Some(margin)) => {
             let terms = ValueTerms { margin, horizon_months: settings.horizon_months, discount: settings.discount };
-            pipeline::predictions(customers, &inputs, &bg, &saved.gg(), &terms, quiet)?
+            names.beside_ids(pipeline::predictions(customers, &inputs, &bg, &saved.gg(), &terms, quiet)?)?
         }
         (None, None) => unreachable!("the margin is known without --calibration-end"),
     };

@@ -8,6 +8,7 @@ use crate::error::bad_input;
 use crate::metrics::credit::{self as metric, CreditParams};
 use crate::output;
 use crate::period::Period;
+use crate::pipelines::names::NameSources;
 use crate::pipelines::{aging, orders};
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -20,7 +21,8 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
     if args.cash_days < args.grace_days {
         return Err(bad_input("--cash-days must be at least --grace-days"));
     }
-    let orders = orders::lines(&settings, &args.input.inputs, &[])?;
+    let orders = orders::lines(&settings, &args.input.inputs, &["customer_name"])?;
+    let names = NameSources::customers(&settings, args.customers.as_deref(), Some(&orders))?;
     // As of: --as-of, else --to, else the last order date.
     let as_of = orders::as_of(&settings, period.as_of.or(period.to), &orders)?;
     let to = period.to.unwrap_or(as_of);
@@ -41,7 +43,7 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
         review_days: args.review_days,
         money: settings.money_type(TableKind::Orders),
     };
-    let mut table = metric::suggest(in_period, receivables, limits, &params).collect()?;
+    let mut table = names.beside_ids(metric::suggest(in_period, receivables, limits, &params).collect()?)?;
     if table.height() == 0 {
         return Err(bad_input(format!("no order lines from {from} to {to}")));
     }

@@ -2,6 +2,7 @@
 
 use crate::cli::ReceivablesArgs;
 use crate::output;
+use crate::pipelines::names::NameSources;
 use crate::pipelines::{aging, last_date};
 use crate::settings::{self, Settings};
 use crate::tables::TableKind;
@@ -23,7 +24,8 @@ pub fn run(args: ReceivablesArgs) -> anyhow::Result<()> {
         total_assets: args.total_assets.map(|a| a.0),
         warning_share: args.warning_line.0,
     };
-    let (mut table, note) = aging::table_of(&settings, &inputs, receivables)?;
+    let (table, note) = aging::table_of(&settings, &inputs, receivables)?;
+    let mut table = NameSources::customers(&settings, args.customers.as_deref(), None)?.beside_ids(table)?;
     if !quiet {
         eprintln!("Receivables as of {as_of}: {note}.");
         let over = table.column("over_limit")?.bool()?.sum().unwrap_or(0);

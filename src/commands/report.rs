@@ -56,7 +56,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         (None, Some(text)) => Some(text.parse::<Amount>().map_err(|e| bad_input(format!("kam.toml [report] total_assets: {e}")))?.0),
         (None, None) => None,
     };
-    require_receivables_for(&receivables, total_assets, customers.is_some())?;
+    require_receivables_for(&receivables, total_assets)?;
+    if receivables.is_empty() && customers.is_some() {
+        return Err(bad_input("kam report uses --customers for credit limits: it needs --receivables FILE too"));
+    }
     let month = Period { from: Some(first), to: Some(as_of), as_of: None };
     let mut notes: Vec<String> = vec![format!(
         "abc and products cover the month {first} to {as_of}; churn, receivables, alerts, clv and the scorecard are as of {as_of}."

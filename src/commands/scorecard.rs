@@ -3,9 +3,9 @@
 use polars::prelude::IntoLazy;
 
 use crate::cli::ScorecardArgs;
-use crate::error::bad_input;
 use crate::metrics::scorecard as metric;
 use crate::output;
+use crate::pipelines::names::NameSources;
 use crate::pipelines::{aging, clv, orders, scorecard};
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -17,9 +17,6 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
     let settings = Settings::resolve(&args.input.read, TableKind::Orders, quiet)?;
     let period = args.period.period()?;
     reject_range(&period, "scorecard")?;
-    if args.receivables.is_empty() && args.customers.is_some() {
-        return Err(bad_input("--customers needs --receivables FILE (over-limit compares open receivables with the limit)"));
-    }
     let thresholds = settings.thresholds(args.thresholds)?;
     let lines = orders::scored_lines(&settings, &args.input.inputs)?;
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
@@ -33,7 +30,8 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
         Some(scorecard::payment_frame(&table, receivables, as_of))
     };
     let clv = clv::default_table(&lines, as_of);
-    let (mut table, notes) = scorecard::scorecard_table(&lines, payment, &clv, &params, &thresholds)?;
+    let (table, notes) = scorecard::scorecard_table(&lines, payment, &clv, &params, &thresholds)?;
+    let mut table = NameSources::customers(&settings, args.customers.as_deref(), Some(&lines))?.beside_ids(table)?;
     if !quiet {
         let w = params.windows;
         eprintln!(

@@ -5,10 +5,10 @@ use rust_decimal::Decimal;
 use crate::error::bad_input;
 use crate::period::Period;
 
-/// --total-assets and --customers only mean something next to receivables.
-pub(crate) fn require_receivables_for(receivables: &[String], total_assets: Option<Decimal>, customers: bool) -> anyhow::Result<()> {
-    if receivables.is_empty() && (total_assets.is_some() || customers) {
-        return Err(bad_input("--total-assets and --customers need --receivables FILE (open amounts come from receivables)"));
+/// --total-assets only means something next to receivables (--customers also gives names).
+pub(crate) fn require_receivables_for(receivables: &[String], total_assets: Option<Decimal>) -> anyhow::Result<()> {
+    if receivables.is_empty() && total_assets.is_some() {
+        return Err(bad_input("--total-assets needs --receivables FILE (open amounts come from receivables)"));
     }
     Ok(())
 }

@@ -2,10 +2,14 @@
 //! terminal, files replaced atomically.
 
 mod args;
+pub mod columns;
+mod encoding;
 mod table;
 mod xlsx;
 
-pub use args::{OutputArgs, OutputFormat};
+pub use args::{OutputArgs, OutputEncoding, OutputFormat};
+pub use columns::with_thousands;
+pub use table::Fit;
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -17,24 +21,6 @@ use polars::prelude::*;
 /// Decimal places for ratios in CSV/TSV; tables and Markdown show fewer.
 pub const CSV_FLOAT_DIGITS: usize = 6;
 pub const TABLE_FLOAT_DIGITS: usize = 4;
-
-/// Thousands separators in a decimal text: 1234567.50 -> 1,234,567.50.
-pub fn with_thousands(amount: &str) -> String {
-    let (sign, rest) = amount.strip_prefix('-').map_or(("", amount), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
-}
 
 /// The format: `--format`, else `-o`'s extension, else table on a terminal and CSV in a pipe.
 pub fn resolve_format(opts: &OutputArgs) -> OutputFormat {
@@ -61,21 +47,57 @@ pub fn resolve_format(opts: &OutputArgs) -> OutputFormat {
     }
 }
 
-/// Write `frame` to `-o FILE` (atomically) or stdout, in the resolved format.
+/// Write `frame` to `-o FILE` (atomically) or stdout, in the resolved format, with
+/// `--columns` and `--limit`; a table on a terminal is fitted to the window.
 pub fn write(frame: &mut DataFrame, opts: &OutputArgs) -> anyhow::Result<()> {
     let format = resolve_format(opts);
+    let encoding = encoding::Encoding::of(opts, format)?;
+    let fit = (opts.output.is_none() && format == OutputFormat::Table && std::io::stdout().is_terminal()).then(|| terminal_fit(opts));
+    // A fitted table applies --limit itself, to count the rows it leaves out.
+    let mut frame = selected(frame, opts, fit.is_none())?;
+    let mut render_encoded = |w: &mut dyn Write| encoding.write(w, |w| render_fitted(&mut frame, format, fit, w));
     match &opts.output {
-        Some(path) => write_atomically(path, |w| render(frame, format, w)),
+        Some(path) => write_atomically(path, render_encoded),
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            match render(frame, format, &mut out).and_then(|_| out.flush().map_err(Into::into)) {
+            match render_encoded(&mut out).and_then(|_| out.flush().map_err(Into::into)) {
                 // `kam abc x.csv | head` closes the pipe early: that is not a failure.
                 Err(e) if is_broken_pipe(&e) => Ok(()),
                 other => other,
             }
         }
     }
+}
+
+/// `--columns` (in that order; an unknown name is an error) and, with `limit`, `--limit`.
+fn selected(frame: &DataFrame, opts: &OutputArgs, limit: bool) -> anyhow::Result<DataFrame> {
+    let mut out = frame.clone();
+    if !opts.only_columns.is_empty() {
+        let names: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).collect();
+        if let Some(unknown) = opts.only_columns.iter().find(|c| !names.contains(c)) {
+            return Err(crate::error::bad_input(format!(
+                "--columns: there is no column '{unknown}' in this output; its columns are {}",
+                names.join(", ")
+            )));
+        }
+        out = out.select(opts.only_columns.iter().map(String::as_str))?;
+    }
+    if let Some(n) = opts.limit.filter(|_| limit) {
+        out = out.head(Some(n));
+    }
+    Ok(out)
+}
+
+/// The window's width (else $COLUMNS, else 80) and the rows that fit its height.
+fn terminal_fit(opts: &OutputArgs) -> Fit {
+    let size = terminal_size::terminal_size();
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok());
+    let width = size.map(|(w, _)| usize::from(w.0)).or(columns).unwrap_or(80).max(20);
+    // The header, the borders and the notes under the table take about 8 lines.
+    let fitting_rows = size.map_or(40, |(_, h)| usize::from(h.0).saturating_sub(8).max(10));
+    let rows = if opts.all { usize::MAX } else { opts.limit.unwrap_or(fitting_rows) };
+    Fit { width, rows }
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -85,8 +107,14 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Render a frame in one format to any writer.
+/// Render a frame in one format to any writer, numbers at their natural precision
+/// (output::columns).
 pub fn render(frame: &mut DataFrame, format: OutputFormat, w: &mut dyn Write) -> anyhow::Result<()> {
+    render_fitted(frame, format, None, w)
+}
+
+fn render_fitted(frame: &mut DataFrame, format: OutputFormat, fit: Option<Fit>, w: &mut dyn Write) -> anyhow::Result<()> {
+    let frame = &mut columns::at_natural_precision(frame)?;
     match format {
         OutputFormat::Csv | OutputFormat::Tsv => {
             let separator = if format == OutputFormat::Tsv { b'\t' } else { b',' };
@@ -102,7 +130,7 @@ pub fn render(frame: &mut DataFrame, format: OutputFormat, w: &mut dyn Write) ->
             ParquetWriter::new(&mut buf).finish(frame)?;
             w.write_all(&buf)?;
         }
-        OutputFormat::Table => writeln!(w, "{}", table::render_table(frame, TABLE_FLOAT_DIGITS))?,
+        OutputFormat::Table => writeln!(w, "{}", table::render_table(frame, TABLE_FLOAT_DIGITS, fit))?,
         OutputFormat::Markdown => write!(w, "{}", table::render_markdown(frame, TABLE_FLOAT_DIGITS))?,
         OutputFormat::Xlsx => w.write_all(&xlsx::workbook(frame)?)?,
     }
@@ -151,19 +179,7 @@ pub fn write_atomically(
 /// Print a small frame to stderr as a table (summaries, notes).
 pub fn eprint_table(title: &str, frame: &DataFrame) {
     eprintln!("{title}");
-    eprintln!("{}", table::render_table(frame, TABLE_FLOAT_DIGITS));
+    eprintln!("{}", table::render_table(frame, TABLE_FLOAT_DIGITS, None));
 }
 
 pub use table::cell_text;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_are_grouped_in_the_integer_part() {
-        assert_eq!(with_thousands("1234567.50"), "1,234,567.50");
-        assert_eq!(with_thousands("-999.00"), "-999.00");
-        assert_eq!(with_thousands("100000.01"), "100,000.01");
-    }
-}

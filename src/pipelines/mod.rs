@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod churn;
 pub mod clv;
 pub mod cohorts;
+pub mod names;
 pub mod orders;
 pub mod plan;
 pub mod profile;

@@ -14,9 +14,9 @@ pub fn lines(s: &Settings, files: &[String], optional: &[&'static str]) -> anyho
     load(s, TableKind::Orders, files, &request)
 }
 
-/// The lines churn needs: with order_id when present.
+/// The lines churn needs: with order_id and customer_name when present.
 pub fn churn_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame> {
-    lines(s, files, &["order_id"])
+    lines(s, files, &["order_id", "customer_name"])
 }
 
 /// The lines of the scorecard and CLV (a superset of churn's): cost empty when the file has none.

@@ -12,6 +12,7 @@ mod errors;
 mod golden;
 mod layout;
 mod moved;
+mod output;
 mod products;
 mod profile;
 mod properties;

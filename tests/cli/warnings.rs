@@ -108,10 +108,10 @@ fn receivables_custom_buckets_still_add_up() {
     let run = receivables(&["--buckets", "15,45"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let rows = csv_rows(&run.stdout);
-    assert_eq!(&rows[0][..5], ["customer_id", "current", "d1_15", "d16_45", "over_45"]);
-    assert_eq!(&rows[1][..6], ["R1", "500.00", "0.00", "250.00", "600.00", "1350.00"]);
+    assert_eq!(&rows[0][..6], ["customer_id", "customer_name", "current", "d1_15", "d16_45", "over_45"]);
+    assert_eq!(&rows[1][..7], ["R1", "Rong Trading", "500.00", "0.00", "250.00", "600.00", "1350.00"]);
     // R2: J1 16 days -> d16_45 -50; J3 51 -> over_45 120.55.  R3: 60 and 61 days -> over_45 0.30.
-    assert_eq!(&rows[4][..6], ["Total", "500.00", "0.00", "200.00", "720.85", "1420.85"]);
+    assert_eq!(&rows[4][..7], ["Total", "", "500.00", "0.00", "200.00", "720.85", "1420.85"]);
 }
 
 #[test]
@@ -355,7 +355,8 @@ fn alerts_report_every_kind() {
     let run = alerts(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = &run.stdout;
-    let rows: Vec<String> = csv_rows(out)[1..].iter().map(|r| format!("{} {} {}", r[0], r[1], r[2])).collect();
+    // r[1] is customer_name (warn_customers.csv names R1 and R2).
+    let rows: Vec<String> = csv_rows(out)[1..].iter().map(|r| format!("{} {} {}", r[0], r[2], r[3])).collect();
     assert_eq!(
         rows,
         [

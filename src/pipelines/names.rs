@@ -1,0 +1,106 @@
+//! Names beside ids: every per-customer table shows customer_name next to customer_id.
+//!
+//! The name comes from the customers file when one is given and has a name column,
+//! else from the orders (the first name the orders give for the id, in file order, as
+//! `kam abc` does). A customer the customers file does not list keeps the orders' name.
+
+use polars::prelude::*;
+
+use super::load;
+use crate::input::Request;
+use crate::settings::Settings;
+use crate::tables::TableKind;
+
+/// Where customer names can come from, best first.
+#[derive(Default)]
+pub struct NameSources {
+    sources: Vec<LazyFrame>,
+}
+
+impl NameSources {
+    /// The names of the customers file `customers` (if given) and of the order `lines`
+    /// (if they have customer_name).
+    pub fn customers(s: &Settings, customers: Option<&str>, lines: Option<&DataFrame>) -> anyhow::Result<NameSources> {
+        let mut sources = vec![];
+        if let Some(file) = customers {
+            let request = Request::customers().require(&["customer_id"]).optional(&["name"]);
+            let frame = load(s, TableKind::Customers, &[file.to_string()], &request)?;
+            if frame.get_column_index("name").is_some() {
+                sources.push(first_names(frame.lazy(), "name"));
+            }
+        }
+        if let Some(lines) = lines.filter(|l| l.get_column_index("customer_name").is_some()) {
+            sources.push(first_names(lines.clone().lazy(), "customer_name"));
+        }
+        Ok(NameSources { sources })
+    }
+
+    /// `frame` with customer_name right after customer_id (the best name of each id;
+    /// a name `frame` already has counts after these sources). Unchanged when there are
+    /// no sources or no customer_id column.
+    pub fn beside_ids(&self, frame: DataFrame) -> anyhow::Result<DataFrame> {
+        beside(frame, "customer_id", "customer_name", &self.sources)
+    }
+}
+
+/// One name per id: the first non-empty one, in the order of the rows.
+fn first_names(frame: LazyFrame, name: &str) -> LazyFrame {
+    frame
+        .filter(col(name).is_not_null().and(col(name).neq(lit(""))))
+        .group_by_stable([col("customer_id")])
+        .agg([col(name).first().alias("customer_name")])
+}
+
+fn beside(frame: DataFrame, key: &str, name: &str, sources: &[LazyFrame]) -> anyhow::Result<DataFrame> {
+    if sources.is_empty() || frame.get_column_index(key).is_none() {
+        return Ok(frame);
+    }
+    let columns: Vec<String> = frame.get_column_names().iter().map(|c| c.to_string()).collect();
+    let mut lf = frame.lazy();
+    let mut candidates = vec![];
+    for (i, source) in sources.iter().enumerate() {
+        let alias = format!("__name_{i}");
+        let names = source.clone().select([col(key), col(name).alias(alias.as_str())]);
+        let mut args = JoinArgs::new(JoinType::Left);
+        args.maintain_order = MaintainOrderJoin::Left;
+        lf = lf.join(names, [col(key)], [col(key)], args);
+        candidates.push(col(alias.as_str()));
+    }
+    if columns.iter().any(|c| c == name) {
+        candidates.push(col(name));
+    }
+    let best = coalesce(&candidates).alias(name);
+    let mut selected = vec![];
+    for c in columns.iter().filter(|c| c.as_str() != name) {
+        selected.push(col(c.as_str()));
+        if c == key {
+            selected.push(best.clone());
+        }
+    }
+    Ok(lf.select(selected).collect()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_customers_file_wins_and_the_orders_fill_in() {
+        let table = df!("customer_id" => ["C2", "C1", "C3", "Total"], "sales" => [2, 1, 3, 6]).unwrap();
+        let file = df!("customer_id" => ["C1", "C2"], "customer_name" => [Some("Acme Ltd"), None]).unwrap().lazy();
+        let orders = df!("customer_id" => ["C2", "C3", "C1"], "customer_name" => ["Beta", "Gamma", "Old Acme"]).unwrap().lazy();
+        let out = beside(table, "customer_id", "customer_name", &[file, orders]).unwrap();
+        assert_eq!(out.get_column_names(), ["customer_id", "customer_name", "sales"]);
+        let names: Vec<Option<&str>> = out.column("customer_name").unwrap().str().unwrap().iter().collect();
+        assert_eq!(names, [Some("Beta"), Some("Acme Ltd"), Some("Gamma"), None]);
+        let ids: Vec<Option<&str>> = out.column("customer_id").unwrap().str().unwrap().iter().collect();
+        assert_eq!(ids, [Some("C2"), Some("C1"), Some("C3"), Some("Total")]);
+    }
+
+    #[test]
+    fn the_first_name_in_the_file_is_the_name() {
+        let orders = df!("customer_id" => ["C1", "C1", "C1"], "customer_name" => [None, Some("First"), Some("Second")]).unwrap();
+        let names = first_names(orders.lazy(), "customer_name").collect().unwrap();
+        assert_eq!(names.column("customer_name").unwrap().str().unwrap().get(0), Some("First"));
+    }
+}
