@@ -15,6 +15,7 @@ use crate::values::{self, Amount, ColumnMapping, Day, DayRange, Key, Month, Shar
 
 // The shared option groups, and kam sql's options, live in their own files.
 mod common;
+mod help;
 mod sql;
 pub use common::{InputArgs, PeriodArgs, ReadArgs};
 pub use crate::output::{OutputArgs, OutputFormat};
@@ -39,13 +40,13 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Pareto / ABC split of customers, products or any column
-    #[command(after_help = "Examples:\n  kam abc orders.csv\n  kam abc orders.csv --by product --thresholds 0.8,0.15\n  kam abc 'exports/*.csv' --from 2024-01-01 --to 2024-06-30 --summary\n  kam abc orders.csv --format csv | kam abc - --by class")]
+    #[command(after_help = help::after_help("abc"))]
     Abc(AbcArgs),
     /// Products: margin, inventory turnover, cross ratio and contribution ratio
-    #[command(after_help = "Examples:\n  kam products orders.csv --inventory inventory.csv\n  kam products orders.csv --inventory inventory.csv --from 2024-01-01 --to 2024-03-31 --basis quantity\n  kam products orders.csv --inventory inventory.csv --by customer,product --sort turnover\n  kam products orders.csv --sort gross_profit --format markdown\n  kam products orders.csv --per customer --interval month --plan plan.csv")]
+    #[command(after_help = help::after_help("products"))]
     Products(ProductsArgs),
     /// Customer lifetime value: BG/NBD and Gamma-Gamma fitted on the order history
-    #[command(after_help = "Examples:\n  kam clv orders.csv\n  kam clv orders.csv --as-of 2024-12-31 --horizon 24 --discount 0.08 --params-out clv-model.json\n  kam clv orders.csv --margin 0.25 --params clv-model.json -o clv.csv\n  kam clv orders.csv --calibration-end 2024-06-30 --as-of 2024-12-31\n\nExit codes: 0 ok, 1 a model could not be fitted, 2 bad input (e.g. no cost column and no --margin).")]
+    #[command(after_help = help::after_help("clv"))]
     Clv(ClvArgs),
     /// Show how kam reads a file: format, encoding, delimiter, columns, roles, types, first problems
     #[command(after_help = "Examples:\n  kam schema orders.csv\n  kam schema export.csv --encoding gbk --table orders")]
@@ -54,19 +55,19 @@ pub enum Command {
     #[command(after_help = "Examples:\n  kam generate --orders 5000 --seed 7 --out sample-data\n  kam generate --orders 10000000 --format parquet --out /tmp/bench")]
     Generate(GenerateArgs),
     /// Receivables aging by customer, credit limits, DSO and the company warning line
-    #[command(after_help = "Examples:\n  kam receivables receivables.csv --as-of 2024-06-30\n  kam receivables receivables.csv --customers customers.csv --as-of 2024-06-30 --total-assets 5000000\n  kam receivables 'ar/*.csv' --as-of 2024-06-30 --buckets 15,30,60,90 --orders orders.csv")]
+    #[command(after_help = help::after_help("receivables"))]
     Receivables(ReceivablesArgs),
     /// Churn status (active / at_risk / churned) and sales-progress flags per customer
-    #[command(after_help = "Examples:\n  kam churn orders.csv --as-of 2024-06-30\n  kam churn orders.csv --as-of 2024-06-30 --plan plan.csv --drop 0.3\n  kam churn 'exports/*.csv' --as-of 2024-06-30 --period-months 3 --churn-days 120 --gap-multiple 3")]
+    #[command(after_help = help::after_help("churn"))]
     Churn(ChurnArgs),
     /// Suggested credit limits from ABC class and payment history (对信用额度的确定)
-    #[command(after_help = "Examples:\n  kam credit orders.csv --receivables receivables.csv\n  kam credit orders.csv --receivables receivables.csv --customers customers.csv --as-of 2024-06-30\n  kam credit orders.csv --receivables ar.csv --b-months 3 --c-months 1 --grace-days 5 --cash-days 90")]
+    #[command(after_help = help::after_help("credit"))]
     Credit(CreditArgs),
     /// Every early warning in one report: churn, sales progress, credit limit, aging, assets line
-    #[command(after_help = "Examples:\n  kam alerts orders.csv --as-of 2024-06-30\n  kam alerts orders.csv --receivables receivables.csv --customers customers.csv --plan plan.csv --as-of 2024-06-30 --total-assets 5000000\n  kam alerts orders.csv --receivables ar.csv --as-of 2024-06-30 --fail-on critical -o alerts.csv || mail-the-team\n\nExit codes: 0 ok (or no alert at or above --fail-on), 2 bad input, 3 alerts at or above --fail-on.")]
+    #[command(after_help = help::after_help("alerts"))]
     Alerts(AlertsArgs),
     /// Key-account scorecard: weighted score, tier and false-key-account flags per customer
-    #[command(after_help = "Examples:\n  kam scorecard orders.csv --as-of 2024-12-31\n  kam scorecard orders.csv --receivables receivables.csv --customers customers.csv --as-of 2024-12-31\n  kam scorecard orders.csv --as-of 2024-12-31 --weights sales=0.4,clv=0 --tiers 80,60,40 --format markdown\n\nSee docs/scorecard.md for the components, weights, tiers and flags.")]
+    #[command(after_help = help::after_help("scorecard"))]
     Scorecard(ScorecardArgs),
     /// Monthly report: every table as CSV, Parquet and XLSX, and report.html with charts, in one directory
     #[command(after_help = "Examples:\n  kam report --period 2024-12 --out reports/2024-12 --orders orders.csv\n  kam report --period 2024-12 --out reports/2024-12 --orders orders.csv --inventory inventory.csv \\\n      --receivables receivables.csv --customers customers.csv --plan plan.csv --total-assets 5000000\n\nInputs may also come from a [report] section in kam.toml. The directory is replaced atomically.\nExit codes: 0 ok, 1 the run failed, 2 bad input (the previous report is left untouched).")]
@@ -75,10 +76,10 @@ pub enum Command {
     #[command(after_help = "Examples:\n  kam sql abc orders.csv --dialect duckdb | duckdb\n  kam sql abc orders.csv --dialect spark --table sales.order_lines --by product\n  kam sql clv-summary --dialect trino --table hive.erp.orders --col amount=net_amount --as-of 2024-12-31\n  kam sql receivables receivables.csv --dialect postgres --table ar --as-of 2024-06-30\n\nFILE's header names the columns (kam's role resolution); with --dialect duckdb and no --table the statement reads FILE itself.\nSee docs/scale.md.")]
     Sql(SqlArgs),
     /// Cohorts: customers by the month of their first order, and the share of each cohort ordering in each month after
-    #[command(after_help = "Examples:\n  kam cohorts orders.csv --as-of 2024-12-31\n  kam cohorts orders.csv --value sales --format markdown\n\nm0 is the first-order month (1 = the whole cohort), m1 the month after, and so on; a month after --as-of is empty.\nSee docs/metrics.md.")]
+    #[command(after_help = help::after_help("cohorts"))]
     Cohorts(CohortsArgs),
     /// RFM: recency, frequency and monetary scores and the eleven customer segments
-    #[command(after_help = "Examples:\n  kam rfm orders.csv --as-of 2024-12-31\n  kam rfm orders.csv --as-of 2024-12-31 --window 365 --bins 3 --lang zh\n  kam rfm orders.csv --format csv | grep \",At Risk$\"\n\nScores, ties and the segment rules (first match wins): docs/metrics.md.")]
+    #[command(after_help = help::after_help("rfm"))]
     Rfm(RfmArgs),
     /// One customer's page: identity, monthly sales, class history, products, RFM, P(alive), receivables, alerts
     #[command(after_help = "Examples:\n  kam profile orders.csv --customer C00224\n  kam profile orders.csv --customer C00224 --receivables receivables.csv --customers customers.csv --as-of 2024-12-31\n  kam profile orders.csv --customer C00224 --format html -o C00224.html\n\nExit codes: 0 ok, 2 bad input (e.g. a customer id that is not in the orders).")]

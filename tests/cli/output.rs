@@ -178,3 +178,20 @@ fn csv_for_excel_with_a_bom_or_in_gbk() {
     let emoji = write(dir.path(), "emoji.csv", "customer_id,customer_name,amount\nE1,Smile 😀 Ltd,1.00\n".as_bytes());
     assert_bad_input(&kam(&["abc", emoji.to_str().unwrap(), "-q", "--output-encoding", "gbk"]), &["U+1F600", "line 2"]);
 }
+
+#[test]
+fn help_lists_the_input_columns_outputs_and_defaults() {
+    for command in ["abc", "products", "clv", "churn", "receivables", "credit", "alerts", "scorecard", "rfm", "cohorts"] {
+        let run = kam(&[command, "--help"]);
+        assert_eq!(run.code, 0, "{command}");
+        for needle in ["Input columns", "(required)", "Main output columns", "docs/metrics.md", "Examples:"] {
+            assert!(run.stdout.contains(needle), "{command} --help lacks {needle:?}");
+        }
+        assert!(!run.stdout.contains("SPEC"), "{command} --help cites the SPEC, which users do not have");
+    }
+    let abc = kam(&["abc", "--help"]).stdout;
+    assert!(abc.contains("amount (required): ") && abc.contains("销售金额"), "{abc}");
+    assert!(abc.contains("default 0.75,0.20"), "{abc}");
+    let credit = kam(&["credit", "--help"]).stdout;
+    assert!(credit.contains("[default: "), "{credit}");
+}
