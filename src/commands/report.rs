@@ -14,7 +14,10 @@ use crate::period::Period;
 use crate::metrics::cohorts::CohortValue;
 use crate::metrics::migration;
 use crate::pipelines::{abc, aging, alerts, churn, clv, cohorts, orders, plan, products, scorecard};
-use crate::report::{self, charts, html, xlsx, Table};
+use crate::input::sources::{self, Source};
+use crate::report::format::decimal_at;
+use crate::report::lang::Lang;
+use crate::report::{self, charts, headline, html, stake, xlsx, Card, CardValue, Table};
 use crate::settings::Settings;
 use crate::tables::TableKind;
 use crate::values::{Amount, Key};
@@ -29,8 +32,33 @@ fn pick(option: &[String], config: &[String]) -> Vec<String> {
     }
 }
 
-fn money(frame: &DataFrame, column: &str, row: usize) -> String {
+fn text(frame: &DataFrame, column: &str, row: usize) -> String {
     frame.column(column).and_then(|c| c.get(row)).map(|v| cell_text(&v, 2)).unwrap_or_default()
+}
+
+fn count(frame: &DataFrame, column: &str, row: usize) -> u64 {
+    text(frame, column, row).parse().unwrap_or(0)
+}
+
+/// `--lang`, else kam.toml `[report] lang`, else zh when the first order file's headers
+/// are Chinese (客户编码, 金额 …), else en; and whether it was chosen (option or kam.toml).
+fn language(args: &ReportArgs, settings: &Settings, orders: &[String]) -> anyhow::Result<(Lang, bool)> {
+    if let Some(l) = args.lang {
+        return Ok((if l == crate::cli::SegmentLang::Zh { Lang::Zh } else { Lang::En }, true));
+    }
+    if let Some(text) = &settings.config.report.lang {
+        return Ok((Lang::parse(text).map_err(|e| bad_input(format!("kam.toml [report] lang: {e}")))?, true));
+    }
+    // Read after the orders were: a file that cannot be opened here was already refused.
+    let read = &settings.table(TableKind::Orders).read;
+    let headers = sources::expand(orders).ok().and_then(|locations| {
+        let first = locations.first()?;
+        match Source::open_head(first, read) {
+            Some((source, _)) => Some(source.headers),
+            None => Source::open(first, read).ok().map(|s| s.headers),
+        }
+    });
+    Ok((headers.map_or(Lang::En, |h| Lang::of_headers(&h)), false))
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
@@ -119,39 +147,52 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     };
     let cohorts_table = cohorts::matrix(&lines, as_of, CohortValue::Customers)?;
 
-    // summary figures and charts
-    let mut figures = vec![];
-    let total_row = abc_summary.height().saturating_sub(1);
-    figures.push(("Sales in the month".to_string(), money(&abc_summary, "sales", total_row)));
-    figures.push(("Customers with sales".to_string(), abc_items.height().to_string()));
-    if let Ok(Some(a)) = abc_summary.column("items").and_then(|c| c.get(0)).map(|v| Some(cell_text(&v, 0))) {
-        figures.push(("Class A customers".to_string(), a));
+    let (lang, chosen) = language(&args, &settings, &orders)?;
+    let zh = |en: &str, zh: &str| lang.pick(en, zh).to_string();
+
+    // The headline against the previous month and the same month last year, and the
+    // customers behind the changes (src/report/headline.rs, src/report/stake.rs).
+    let open_total = aging.as_ref().and_then(|a| decimal_at(a, "open_total", a.height().saturating_sub(1)));
+    let head = headline::headline(&lines, args.period, open_total)?;
+    let changes = stake::sales_changes(&lines, args.period)?;
+    let yearly = stake::yearly_sales(&lines, as_of)?;
+    let lost = stake::lost_and_at_risk(&churn_table, yearly.clone())?;
+    let warnings = stake::warnings(&alerts_table, &churn_table, aging.as_ref(), &buckets.oldest(), yearly)?;
+
+    // the other summary figures
+    let mut cards = vec![];
+    if abc_summary.height() > 0 {
+        cards.push(Card { label: zh("Class A customers", "A类客户数"), value: CardValue::Count(count(&abc_summary, "items", 0)) });
     }
     if let Some(a) = &aging {
-        let last = a.height() - 1;
-        figures.push(("Open receivables".to_string(), money(a, "open_total", last)));
-        figures.push((format!("Open > {} days", buckets.edges.last().copied().unwrap_or(90)), money(a, &buckets.oldest(), last)));
+        let days = buckets.edges.last().copied().unwrap_or(90);
+        if let Some(v) = decimal_at(a, &buckets.oldest(), a.height() - 1) {
+            cards.push(Card { label: if lang == Lang::Zh { format!("逾期{days}天以上应收") } else { format!("Open > {days} days") }, value: CardValue::Money(v) });
+        }
     }
     if let Ok(c) = &clv {
         let total: f64 = c.column("clv")?.f64()?.iter().flatten().sum();
-        figures.push(("Predicted CLV, 12 months".to_string(), format!("{total:.2}")));
+        // a prediction, not booked money: rounded to the cent for display
+        let total = rust_decimal::Decimal::from_f64_retain(total).unwrap_or_default().round_dp(2);
+        cards.push(Card { label: zh("Predicted CLV, 12 months", "预测未来12个月客户终身价值"), value: CardValue::Money(total) });
     }
     for level in SEVERITIES.iter().rev() {
         let n = alerts_table.column("severity")?.str()?.iter().filter(|v| *v == Some(level)).count();
-        figures.push((format!("Alerts: {level}"), n.to_string()));
+        cards.push(Card { label: format!("{}{}", zh("Alerts: ", "预警："), lang.value(level)), value: CardValue::Count(n as u64) });
     }
     let tiers = score_metric::tier_summary(score_table.clone().lazy()).collect()?;
     for r in 0..tiers.height() {
-        figures.push((format!("Tier {}", money(&tiers, "tier", r)), money(&tiers, "customers", r)));
+        let tier = text(&tiers, "tier", r);
+        cards.push(Card { label: format!("{}{}", zh("Tier ", "等级："), lang.value(&tier)), value: CardValue::Count(count(&tiers, "customers", r)) });
     }
     let flagged = score_table.column("false_key_account")?.bool()?.sum().unwrap_or(0);
-    figures.push(("False key accounts (假大户)".to_string(), flagged.to_string()));
+    cards.push(Card { label: zh("False key accounts (假大户)", "假大户"), value: CardValue::Count(u64::from(flagged)) });
 
     let cum: Vec<f64> = abc_items.column("cum_share")?.f64()?.iter().flatten().collect();
     let pareto = if cum.len() == abc_items.height() && !cum.is_empty() {
         let a = thresholds.a.to_string().parse::<f64>().unwrap_or(0.75);
         let ab = (thresholds.a + thresholds.b).to_string().parse::<f64>().unwrap_or(0.95);
-        Some(charts::pareto_svg(&cum, a, ab)?)
+        Some(charts::pareto_svg(&cum, a, ab, lang)?)
     } else {
         None
     };
@@ -161,9 +202,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
             let mut bars = vec![];
             for label in buckets.labels() {
                 let v = total.column(&label)?.cast(&DataType::Float64)?.f64()?.get(0).unwrap_or(0.0);
-                bars.push((label, v));
+                bars.push((lang.column(&label), v));
             }
-            Some(charts::aging_svg(&bars)?)
+            Some(charts::aging_svg(&bars, lang)?)
         }
         None => None,
     };
@@ -190,22 +231,38 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 
     let mut files: Vec<String> = tables.iter().flat_map(|t| [format!("{}.csv", t.name), format!("{}.parquet", t.name)]).collect();
     files.extend(["report.xlsx".to_string(), "report.html".to_string()]);
+    let find = |name: &str| tables.iter().find(|t| t.name == name).map(|t| &t.frame);
     let page = html::render(&html::Page {
+        lang,
         period: &period,
         as_of: &as_of.to_string(),
-        figures,
+        headline: &head,
+        cards: &cards,
         pareto_svg: pareto,
         aging_svg: aging_chart,
-        alerts: tables.iter().find(|t| t.name == "alerts").map(|t| &t.frame),
-        scorecard: tables.iter().find(|t| t.name == "scorecard").map(|t| &t.frame),
-        movers: tables.iter().find(|t| t.name == "movers").map(|t| &t.frame),
-        cohorts: tables.iter().find(|t| t.name == "cohorts").map(|t| &t.frame),
+        changes: Some(&changes),
+        products: find("products"),
+        lost: Some(&lost),
+        warnings: Some(&warnings),
+        scorecard: find("scorecard"),
+        movers: find("movers"),
+        cohorts: find("cohorts"),
         notes: &notes,
         files: files.clone(),
     });
     report::write_dir(&args.out, |dir| {
-        report::write_tables(dir, &mut tables)?;
-        xlsx::write(&dir.join("report.xlsx"), &tables, as_of)?;
+        // The BOM only when zh was asked for: a pipeline reading the CSVs of a Chinese
+        // ERP export keeps its bytes unless the user opts in for Excel.
+        report::write_tables(dir, &mut tables, chosen && lang == Lang::Zh)?;
+        // The workbook: the alerts by money at stake (with names), and the two
+        // lists of the page that have no CSV of their own.
+        let mut sheets: Vec<xlsx::Sheet> = tables
+            .iter()
+            .map(|t| xlsx::Sheet { name: t.name, frame: if t.name == "alerts" { &warnings } else { &t.frame } })
+            .collect();
+        sheets.push(xlsx::Sheet { name: "top_movers", frame: &changes });
+        sheets.push(xlsx::Sheet { name: "at_risk", frame: &lost });
+        xlsx::write(&dir.join("report.xlsx"), lang, &head, &cards, &sheets, as_of)?;
         std::fs::write(dir.join("report.html"), page.as_bytes())?;
         Ok(())
     })?;
