@@ -64,7 +64,7 @@ h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #cc
 .figure .label{font-size:.8em;color:#666}.figure .value{font-size:1.3em;font-weight:600;font-variant-numeric:tabular-nums}\
 table{border-collapse:collapse;font-size:.85em;width:100%}th,td{border:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}\
 th{background:#f0f0f0;white-space:nowrap}td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\
-td.up{color:#1a7f37}td.down{color:#b00020}\
+td.name{white-space:nowrap}td.up{color:#1a7f37}td.down{color:#b00020}\
 .critical td:first-child{color:#b00020;font-weight:600}.warning td:first-child{color:#a65e00}.info td:first-child{color:#555}\
 .chart svg{max-width:100%;height:auto}.notes li{color:#555}.caption{color:#555;font-size:.85em;margin:.3em 0 .6em}\
 .heat{font-size:.72em;width:auto}.heat td,.heat th{white-space:nowrap;padding:.2em .3em}.heat td{text-align:right}\
@@ -83,7 +83,7 @@ fn table(frame: &DataFrame, columns: &[&str], limit: usize, lang: Lang, class_of
     let mut html = String::from("<div class=\"wide\"><table><thead><tr>");
     for (c, kind) in &present {
         let class = if kind.is_numeric() { " class=\"num\"" } else { "" };
-        html.push_str(&format!("<th{class}>{}</th>", escape(&lang.column(c.name()))));
+        html.push_str(&format!("<th{class}>{}</th>", escape(&lang.label(c.name()))));
     }
     html.push_str("</tr></thead><tbody>");
     for r in 0..frame.height().min(limit) {
@@ -102,6 +102,8 @@ fn table(frame: &DataFrame, columns: &[&str], limit: usize, lang: Lang, class_of
                 k if k.is_numeric() => " class=\"num\"",
                 // an alert's figure is a number with its unit: aligned as one
                 _ if c.name() == "figure" || c.name() == "threshold" => " class=\"num\"",
+                // names stay on one line; free text (flags) wraps instead
+                _ if c.name().ends_with("_name") || c.name().ends_with("_id") => " class=\"name\"",
                 _ => "",
             };
             html.push_str(&format!("<td{class}>{}</td>", escape(&v)));

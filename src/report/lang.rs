@@ -60,6 +60,21 @@ impl Lang {
         COLUMNS.iter().find(|(n, _)| *n == name).map_or_else(|| name.to_string(), |(_, zh)| zh.to_string())
     }
 
+    /// A column's header on the page: readable words in English too (the workbook
+    /// keeps the identifiers in English, for finding them in the CSV).
+    pub fn label(self, name: &str) -> String {
+        if self == Lang::Zh {
+            return self.column(name);
+        }
+        if let Some((_, en)) = EN_LABELS.iter().find(|(n, _)| *n == name) {
+            return en.to_string();
+        }
+        // prev_class -> Prev class
+        let words = name.replace('_', " ");
+        let mut chars = words.chars();
+        chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+    }
+
     /// A sheet's name in the workbook (at most 31 characters, Excel's limit).
     pub fn sheet(self, name: &str) -> String {
         if self == Lang::En {
@@ -119,6 +134,30 @@ const VALUES: &[(&str, &str)] = &[
     ("small", "小客户"),
 ];
 
+/// English headers of the page where the identifier does not read well.
+const EN_LABELS: &[(&str, &str)] = &[
+    ("customer_id", "Customer"),
+    ("customer_name", "Name"),
+    ("product_id", "Product"),
+    ("product_name", "Name"),
+    ("prev_sales", "Previous month"),
+    ("sales_change", "Sales change"),
+    ("change", "Class change"),
+    ("change_pct", "Change %"),
+    ("sales_share", "Share of sales"),
+    ("gross_margin_rate", "Gross margin"),
+    ("cross_ratio", "Cross ratio"),
+    ("days_of_inventory", "Days of inventory"),
+    ("days_since_last", "Days since last order"),
+    ("last_order", "Last order"),
+    ("sales_last_year", "Same period last year"),
+    ("at_stake", "At stake"),
+    ("kind", "Alert"),
+    ("sales_12m", "Sales, 12 months"),
+    ("prev_class", "Previous class"),
+    ("class", "Class"),
+];
+
 /// Chinese headers of the report's columns (the CSV identifiers on the left).
 const COLUMNS: &[(&str, &str)] = &[
     ("rank", "排名"),
@@ -172,7 +211,7 @@ const COLUMNS: &[(&str, &str)] = &[
     ("prev_class", "上月ABC类"),
     ("prev_sales", "上月销售额"),
     ("sales_change", "销售额变化"),
-    ("change", "变动"),
+    ("change", "类别变动"),
     ("change_pct", "变化率"),
     ("quantity", "数量"),
     ("cost", "成本"),
@@ -243,6 +282,9 @@ mod tests {
         assert_eq!(Lang::Zh.column("m3"), "第3月");
         assert_eq!(Lang::Zh.column("sales"), "销售额");
         assert_eq!(Lang::En.column("sales"), "sales");
+        assert_eq!(Lang::En.label("prev_sales"), "Previous month");
+        assert_eq!(Lang::En.label("days_since_last"), "Days since last order");
+        assert_eq!(Lang::En.label("open_total"), "Open total");
         assert_eq!(Lang::Zh.column("unknown_col"), "unknown_col");
         assert!(Lang::parse("ZH").is_ok() && Lang::parse("fr").is_err());
     }
