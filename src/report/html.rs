@@ -70,7 +70,7 @@ td.name{white-space:nowrap}td.up{color:#1a7f37}td.down{color:#b00020}\
 .heat{font-size:.72em;width:auto}.heat td,.heat th{white-space:nowrap;padding:.2em .3em}.heat td{text-align:right}\
 .narrow{max-width:640px}.wide{overflow-x:auto;-webkit-overflow-scrolling:touch}.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:1em}\
 @media (max-width:600px){body{margin:1em auto;padding:0 .5em}table{font-size:.78em}.pair{grid-template-columns:1fr}\
-.wide td,.wide th{white-space:nowrap}#headline-table td:nth-child(3),#headline-table th:nth-child(3),#headline-table td:nth-child(5),#headline-table th:nth-child(5){display:none}.wide td:first-child{position:sticky;left:0;background:#fff}.wide th:first-child{position:sticky;left:0}}";
+.chart{overflow-x:auto}.chart svg{min-width:560px}.wide td,.wide th{white-space:nowrap}#headline-table td:nth-child(3),#headline-table th:nth-child(3),#headline-table td:nth-child(5),#headline-table th:nth-child(5){display:none}.wide td:first-child{position:sticky;left:0;background:#fff}.wide th:first-child{position:sticky;left:0}}";
 
 /// Coded values shown in the page's language (the CSV keeps the codes).
 const CODED: &[&str] = &["kind", "severity", "status", "change", "tier", "class_change"];
@@ -96,6 +96,7 @@ fn table(frame: &DataFrame, columns: &[&str], limit: usize, lang: Lang, class_of
             let v = c.get(r).map(|v| format::cell(&v, *kind)).unwrap_or_default();
             let v = if CODED.contains(&c.name().as_str()) { lang.value(&v) } else { v };
             let v = if *kind == Kind::Bool { translate_bool(&v, lang) } else { v };
+            let v = if c.name() == "flags" { flags_text(&v, lang) } else { v };
             let class = match kind {
                 k if k.is_numeric() && c.name().ends_with("change") && v.starts_with('-') => " class=\"num down\"",
                 k if k.is_numeric() && c.name().ends_with("change") && !v.is_empty() && v != "0.00" => " class=\"num up\"",
@@ -143,6 +144,30 @@ fn figure_text(text: &str, lang: Lang) -> String {
         }
         _ => text.to_string(),
     }
+}
+
+/// The scorecard's flags (English sentences from the scorecard) in Chinese, phrase by phrase.
+fn flags_text(text: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    text.split("; ")
+        .map(|f| {
+            let between = |a: &str, b: &str| f.strip_prefix(a).and_then(|r| r.split_once(b));
+            if f == "over its credit limit (扒皮大户)" {
+                "超信用额度（扒皮大户）".to_string()
+            } else if let Some((days, _)) = between("pays late: ", " days on average") {
+                format!("平均逾期{days}天（扒皮大户）")
+            } else if let Some((own, company)) = between("low margin: ", " against the company's ") {
+                format!("毛利率低：{own}，公司为{company}")
+            } else if let Some((share, rest)) = between("one-off bulk buyer: one order holds ", " of its 24-month sales (") {
+                format!("一次性大单：单笔订单占近24个月销售额的{share}（{}单）", rest.trim_end_matches(" orders)"))
+            } else {
+                f.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }
 
 /// The warnings with figure and threshold in the page's words.
@@ -474,4 +499,24 @@ pub fn render(p: &Page) -> String {
     html.push_str(&p.files.iter().map(|f| escape(f)).collect::<Vec<_>>().join(", "));
     html.push_str("</p>\n</body></html>\n");
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_and_figures_in_chinese() {
+        let flags = "low margin: 10.6% against the company's 26.0%; pays late: 117.5 days on average (扒皮大户); over its credit limit (扒皮大户)";
+        assert_eq!(flags_text(flags, Lang::Zh), "毛利率低：10.6%，公司为26.0%；平均逾期117.5天（扒皮大户）；超信用额度（扒皮大户）");
+        assert_eq!(flags_text(flags, Lang::En), flags);
+        assert_eq!(
+            flags_text("one-off bulk buyer: one order holds 91.1% of its 24-month sales (2 orders)", Lang::Zh),
+            "一次性大单：单笔订单占近24个月销售额的91.1%（2单）"
+        );
+        assert_eq!(figure_text("348 days", Lang::Zh), "348天");
+        assert_eq!(figure_text("14350.60", Lang::En), "14,350.60");
+        assert_eq!(figure_text("> 90 days past due", Lang::Zh), "> 逾期90天");
+        assert_eq!(figure_text("-20%", Lang::Zh), "-20%");
+    }
 }
