@@ -471,3 +471,17 @@ fn report_xlsx_summary_first_with_formats_filters_and_widths() {
     assert_eq!(col_width(&abc_xml, 2), 10.0);
     assert_eq!(col_width(&abc_xml, 3), 10.0);
 }
+
+/// `--format xlsx` shares the report workbook's autofilter.
+#[test]
+fn format_xlsx_has_an_autofilter_and_a_frozen_header() {
+    let dir = tempdir();
+    let orders = write(dir.path(), "orders.csv", en_orders().as_bytes());
+    let out = dir.path().join("abc.xlsx");
+    let run = kam(&["abc", orders.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sheet = xlsx_part(&out, "xl/worksheets/sheet1.xml");
+    // abc of 3 customers: a header and 3 rows, 8 columns (A to H)
+    assert!(sheet.contains("<autoFilter ref=\"A1:H4\"/>"), "{sheet}");
+    assert!(sheet.contains("state=\"frozen\""));
+}
