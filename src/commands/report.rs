@@ -19,7 +19,7 @@ use crate::report::format::decimal_at;
 use crate::report::lang::Lang;
 use crate::report::{self, charts, headline, html, stake, xlsx, Card, CardValue, Table};
 use crate::settings::Settings;
-use crate::tables::TableKind;
+use crate::tables::{InputFormat, TableKind};
 use crate::values::{Amount, Key};
 
 use super::shared::require_receivables_for;
@@ -55,10 +55,28 @@ fn language(args: &ReportArgs, settings: &Settings, orders: &[String]) -> anyhow
         let first = locations.first()?;
         match Source::open_head(first, read) {
             Some((source, _)) => Some(source.headers),
-            None => Source::open(first, read).ok().map(|s| s.headers),
+            None => match sources::format_of(first, read.format) {
+                InputFormat::Csv | InputFormat::Tsv => csv_head_headers(first, read),
+                _ => Source::open(first, read).ok().map(|s| s.headers),
+            },
         }
     });
     Ok((headers.map_or(Lang::En, |h| Lang::of_headers(&h)), false))
+}
+
+/// The header of a CSV that `Source::open_head` declines (GBK, title rows) from its first
+/// 256 KiB, so that a large ERP export is not read once more only for its header.
+fn csv_head_headers(location: &sources::Location, read: &sources::ReadSettings) -> Option<Vec<String>> {
+    use std::io::Read;
+    let name = location.display_name();
+    let mut head = Vec::new();
+    std::fs::File::open(location.path().ok()?).ok()?.take(256 * 1024).read_to_end(&mut head).ok()?;
+    // whole lines only: a GBK character never contains the newline byte
+    head.truncate(head.iter().rposition(|&b| b == b'\n')? + 1);
+    let (text, encoding) = sources::csv::decode(&name, head, read.encoding).ok()?;
+    let delimiter = read.delimiter.or((sources::format_of(location, read.format) == InputFormat::Tsv).then_some(b'\t'));
+    let mut c = sources::csv::csv_text(&name, text, encoding, delimiter).ok()?;
+    Some(sources::csv::take_header(&name, &mut c, read.header_row).ok()?.names)
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {

@@ -485,3 +485,17 @@ fn format_xlsx_has_an_autofilter_and_a_frozen_header() {
     assert!(sheet.contains("<autoFilter ref=\"A1:H4\"/>"), "{sheet}");
     assert!(sheet.contains("state=\"frozen\""));
 }
+
+/// A GBK export (read from its first lines only) with Chinese headers is zh by default too.
+#[test]
+fn report_language_from_gbk_headers() {
+    let (gbk, _, _) = encoding_rs::GBK.encode(ZH_ORDERS);
+    let dir = tempdir();
+    let file = write(dir.path(), "orders.csv", &gbk);
+    let out = dir.path().join("r");
+    let run = kam(&["report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", file.to_str().unwrap(), "--encoding", "gbk", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert_eq!(headline_row(&html, "销售额"), ["销售额", "12,000.00", "10,000.00", "+20.0%", "8,000.00", "+50.0%"]);
+}
