@@ -170,6 +170,40 @@ fn flags_text(text: &str, lang: Lang) -> String {
         .join("；")
 }
 
+/// A note of the run (English on stderr) in the page's words, where its sentence is
+/// known; any other keeps its English.
+fn note_text(note: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return note.to_string();
+    }
+    let tail = |prefix: &str| note.strip_prefix(prefix);
+    if let Some((month, as_of)) = tail("abc and products cover the month ").and_then(|r| r.split_once("; churn, receivables, alerts, clv and the scorecard are as of ")) {
+        return format!("ABC和产品统计{}；流失、应收、预警、客户终身价值和评分截至{}。", month.replace(" to ", "至"), as_of.trim_end_matches('.'));
+    }
+    if let Some(r) = tail("receivables: DSO over ").and_then(|r| r.split_once(", credit sales = ")) {
+        let (over, credit) = r;
+        let credit = match credit {
+            "receivables invoiced in that period" => "该区间内开具的应收",
+            "order lines in that period" => "该区间内的订单金额",
+            other => other,
+        };
+        return format!("应收：DSO计算区间 {}，赊销额 = {credit}", over.replace(" to ", " 至 ").replace(" days)", " 天)"));
+    }
+    if note.starts_with("no receivables: no aging table") {
+        return "未提供应收数据：无账龄表和账龄图；不含超信用额度、账龄和资产警戒线预警，评分不含回款项。".to_string();
+    }
+    if note.starts_with("no receivables: the payment component is 50") {
+        return "未提供应收数据：所有客户的回款得分为50（中性）；未检查逾期和超额度标记。".to_string();
+    }
+    if let Some(r) = tail("no movers table: ") {
+        return format!("无ABC变动表：{r}");
+    }
+    if let Some(r) = tail("no clv table: ") {
+        return format!("无客户终身价值表：{r}");
+    }
+    note.to_string()
+}
+
 /// The warnings with figure and threshold in the page's words.
 fn localized_figures(frame: &DataFrame, lang: Lang) -> DataFrame {
     let mut out = frame.clone();
@@ -491,7 +525,7 @@ pub fn render(p: &Page) -> String {
     if !p.notes.is_empty() {
         html.push_str(&format!("\n<h2>{}</h2><ul class=\"notes\">", l("Notes", "说明")));
         for n in p.notes {
-            html.push_str(&format!("<li>{}</li>", escape(n)));
+            html.push_str(&format!("<li>{}</li>", escape(&note_text(n, lang))));
         }
         html.push_str("</ul>");
     }
@@ -518,5 +552,8 @@ mod tests {
         assert_eq!(figure_text("14350.60", Lang::En), "14,350.60");
         assert_eq!(figure_text("> 90 days past due", Lang::Zh), "> 逾期90天");
         assert_eq!(figure_text("-20%", Lang::Zh), "-20%");
+        let note = "abc and products cover the month 2024-12-01 to 2024-12-31; churn, receivables, alerts, clv and the scorecard are as of 2024-12-31.";
+        assert_eq!(note_text(note, Lang::Zh), "ABC和产品统计2024-12-01至2024-12-31；流失、应收、预警、客户终身价值和评分截至2024-12-31。");
+        assert_eq!(note_text("something new", Lang::Zh), "something new");
     }
 }

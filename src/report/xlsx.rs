@@ -14,7 +14,7 @@ use polars::prelude::*;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet};
 
 use super::format::{self, Kind};
-use super::headline::{Headline, Measure};
+use super::headline::{change_text, Headline, Measure};
 use super::lang::{is_cjk, Lang};
 use super::{Card, CardValue};
 
@@ -128,6 +128,7 @@ fn write_summary(sheet: &mut Worksheet, lang: Lang, h: &Headline, cards: &[Card]
             };
         }
         for (c, v) in [(3u16, fig.mom()), (5, fig.yoy())] {
+            widths[c as usize] = widths[c as usize].max(text_width(&change_text(fig.measure, v, lang)));
             match (v, fig.measure) {
                 (Some(d), Measure::Rate) => sheet.write_number_with_format(row, c, decimal_f64(d) * 100.0, &f.points)?,
                 (Some(d), _) => sheet.write_number_with_format(row, c, decimal_f64(d), &f.change)?,
