@@ -499,3 +499,46 @@ fn report_language_from_gbk_headers() {
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert_eq!(headline_row(&html, "销售额"), ["销售额", "12,000.00", "10,000.00", "+20.0%", "8,000.00", "+50.0%"]);
 }
+
+/// The warnings on the page are by money at stake, worked out by hand on the small file
+/// plus 丁公司 (K4), whose only order, 20,000 on 2023-06-10, makes it churned:
+/// K4 churned: a year of sales up to its last order = 20,000;
+/// K2 sales_vs_previous: 4,000 in 2024-11, nothing in 2024-12 = 4,000 short;
+/// K2 sales_vs_last_year: 3,000 in 2023-12 = 3,000 short; K2 order_frequency: no amount, last.
+#[test]
+fn report_warnings_are_sorted_by_money_at_stake() {
+    let orders = format!("{ZH_ORDERS}SO7,2023-06-10,K4,丁公司,P1,空调,20000.00,15000.00\n");
+    let (_dir, out) = small_report(&orders, "2024-12", &["--lang", "en"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let warnings = &html[html.find("id=\"warnings\"").unwrap()..html.find("id=\"scorecard\"").unwrap()];
+    let rows: Vec<&str> = warnings.split("<tr class=").skip(1).collect();
+    let expected = [
+        ("churned", "K4", "20,000.00"),
+        ("sales_vs_previous", "K2", "4,000.00"),
+        ("sales_vs_last_year", "K2", "3,000.00"),
+        ("order_frequency", "K2", ""),
+    ];
+    assert_eq!(rows.len(), expected.len(), "{warnings}");
+    for (row, (kind, customer, stake)) in rows.iter().zip(expected) {
+        assert!(row.contains(&format!("<td>{kind}</td>")) && row.contains(&format!(">{customer}</td>")), "{row}");
+        assert!(row.contains(&format!("<td class=\"num\">{stake}</td>")), "{kind}: {row}");
+    }
+    // and in the churned list, with its name and the same amount at stake
+    let lost = &html[html.find("id=\"churn\"").unwrap()..html.find("id=\"pareto\"").unwrap()];
+    assert!(lost.contains("丁公司") && lost.contains("20,000.00"), "{lost}");
+    // the workbook's alerts sheet is in the same order
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let alerts = book.worksheet_range("alerts").unwrap();
+    let header: Vec<String> = (0..alerts.width()).map(|c| alerts.get((0, c)).map(|d| d.to_string()).unwrap_or_default()).collect();
+    let stake = header.iter().position(|h| h == "at_stake").expect("at_stake");
+    assert_eq!(alerts.get((1, stake)), Some(&Data::Float(20000.0)));
+    assert_eq!(alerts.get((2, stake)), Some(&Data::Float(4000.0)));
+}
+
+#[test]
+fn report_refuses_an_unknown_language() {
+    let run = kam(&["report", "--period", "2024-12", "--out", "/nonexistent/r", "--orders", "x.csv", "--lang", "fr"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("fr") && run.stderr.contains("zh"), "{}", run.stderr);
+}
