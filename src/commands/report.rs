@@ -40,16 +40,22 @@ fn count(frame: &DataFrame, column: &str, row: usize) -> u64 {
     text(frame, column, row).parse().unwrap_or(0)
 }
 
-/// `--lang`, else kam.toml `[report] lang`, else zh when the first order file's headers
-/// are Chinese (客户编码, 金额 …), else en; and whether it was chosen (option or kam.toml).
-fn language(args: &ReportArgs, settings: &Settings, orders: &[String]) -> anyhow::Result<(Lang, bool)> {
+/// `--lang`, else kam.toml `[report] lang` (checked before anything is computed).
+fn chosen_language(args: &ReportArgs, settings: &Settings) -> anyhow::Result<Option<Lang>> {
     if let Some(l) = args.lang {
-        return Ok((if l == crate::cli::SegmentLang::Zh { Lang::Zh } else { Lang::En }, true));
+        return Ok(Some(if l == crate::cli::SegmentLang::Zh { Lang::Zh } else { Lang::En }));
     }
-    if let Some(text) = &settings.config.report.lang {
-        return Ok((Lang::parse(text).map_err(|e| bad_input(format!("kam.toml [report] lang: {e}")))?, true));
+    match &settings.config.report.lang {
+        Some(text) => Ok(Some(Lang::parse(text).map_err(|e| bad_input(format!("kam.toml [report] lang: {e}")))?)),
+        None => Ok(None),
     }
-    // Read after the orders were: a file that cannot be opened here was already refused.
+}
+
+/// Without a chosen language: zh when the first order file's headers are Chinese
+/// (客户编码, 金额 …), else en.
+fn language_of_headers(settings: &Settings, orders: &[String]) -> Lang {
+    // Read after the orders were: a file that cannot be opened was already refused, and
+    // stdin has been copied.
     let read = &settings.table(TableKind::Orders).read;
     let headers = sources::expand(orders).ok().and_then(|locations| {
         let first = locations.first()?;
@@ -61,7 +67,7 @@ fn language(args: &ReportArgs, settings: &Settings, orders: &[String]) -> anyhow
             },
         }
     });
-    Ok((headers.map_or(Lang::En, |h| Lang::of_headers(&h)), false))
+    headers.map_or(Lang::En, |h| Lang::of_headers(&h))
 }
 
 /// The header of a CSV that `Source::open_head` declines (GBK, title rows) from its first
@@ -103,6 +109,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         (None, None) => None,
     };
     require_receivables_for(&receivables, total_assets, customers.is_some())?;
+    let chosen_language = chosen_language(&args, &settings)?;
     let month = Period { from: Some(first), to: Some(as_of), as_of: None };
     let mut notes: Vec<String> = vec![format!(
         "abc and products cover the month {first} to {as_of}; churn, receivables, alerts, clv and the scorecard are as of {as_of}."
@@ -165,7 +172,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     };
     let cohorts_table = cohorts::matrix(&lines, as_of, CohortValue::Customers)?;
 
-    let (lang, chosen) = language(&args, &settings, &orders)?;
+    let chosen = chosen_language.is_some();
+    let lang = chosen_language.unwrap_or_else(|| language_of_headers(&settings, &orders));
     let zh = |en: &str, zh: &str| lang.pick(en, zh).to_string();
 
     // The headline against the previous month and the same month last year, and the
@@ -190,9 +198,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     }
     if let Ok(c) = &clv {
         let total: f64 = c.column("clv")?.f64()?.iter().flatten().sum();
-        // a prediction, not booked money: rounded to the cent for display
-        let total = rust_decimal::Decimal::from_f64_retain(total).unwrap_or_default().round_dp(2);
-        cards.push(Card { label: zh("Predicted CLV, 12 months", "预测未来12个月客户终身价值"), value: CardValue::Money(total) });
+        // a prediction, not booked money: rounded to the cent for display; no card
+        // rather than a made-up 0 when the model gave no finite total
+        if let Some(total) = rust_decimal::Decimal::from_f64_retain(total).filter(|_| total.is_finite()) {
+            cards.push(Card { label: zh("Predicted CLV, 12 months", "预测未来12个月客户终身价值"), value: CardValue::Money(total.round_dp(2)) });
+        }
     }
     for level in SEVERITIES.iter().rev() {
         let n = alerts_table.column("severity")?.str()?.iter().filter(|v| *v == Some(level)).count();
