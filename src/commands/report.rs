@@ -187,9 +187,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 
     // the other summary figures
     let mut cards = vec![];
-    if abc_summary.height() > 0 {
-        cards.push(Card { label: zh("Class A customers", "A类客户数"), value: CardValue::Count(count(&abc_summary, "items", 0)) });
-    }
+    let class_a = abc_summary.clone().lazy().filter(col("class").eq(lit("A"))).collect()?;
+    cards.push(Card {
+        label: zh("Class A customers", "A类客户数"),
+        value: CardValue::Count(if class_a.height() > 0 { count(&class_a, "items", 0) } else { 0 }),
+    });
     if let Some(a) = &aging {
         let days = buckets.edges.last().copied().unwrap_or(90);
         if let Some(v) = decimal_at(a, &buckets.oldest(), a.height() - 1) {
