@@ -99,6 +99,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let receivables = pick(&args.receivables, &rc.receivables);
     let customers = args.customers.clone().or(rc.customers.clone());
     let plan_file = args.plan.clone().or(rc.plan.clone());
+    let chosen_language = chosen_language(&args, &settings)?;
     // Stdin ('-') can be one of the inputs: said before anything is computed.
     if orders.iter().chain(&inventory).chain(&receivables).chain(&customers).chain(&plan_file).filter(|i| *i == "-").count() > 1 {
         return Err(bad_input("'-' (stdin) can be one input of kam report only: give the others as files"));
@@ -109,7 +110,6 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         (None, None) => None,
     };
     require_receivables_for(&receivables, total_assets, customers.is_some())?;
-    let chosen_language = chosen_language(&args, &settings)?;
     let month = Period { from: Some(first), to: Some(as_of), as_of: None };
     let mut notes: Vec<String> = vec![format!(
         "abc and products cover the month {first} to {as_of}; churn, receivables, alerts, clv and the scorecard are as of {as_of}."
