@@ -27,6 +27,7 @@
 //! orders = ["exports/orders-*.csv"]
 //! receivables = ["exports/ar.csv"]
 //! customers = "exports/customers.csv"
+//! lang = "zh"          # report.html / report.xlsx language (zh or en)
 //! ```
 //! Options on the command line win over the file.
 
@@ -77,6 +78,8 @@ pub struct ReportConfig {
     pub customers: Option<String>,
     pub plan: Option<String>,
     pub total_assets: Option<String>,
+    /// "zh" or "en"; unset: from the order headers.
+    pub lang: Option<String>,
 }
 
 /// A kam.toml value that may be written as text or as a number (`money_scale = 2`).

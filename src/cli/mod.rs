@@ -541,6 +541,9 @@ pub struct ReportArgs {
     /// Turnover basis of the products table (default: cost when the inventory has value, else quantity)
     #[arg(long, value_enum)]
     pub basis: Option<TurnoverBasis>,
+    /// Language of report.html and report.xlsx (else [report] lang in kam.toml, else zh when the order headers are Chinese, else en); CSV columns stay English
+    #[arg(long, value_enum)]
+    pub lang: Option<SegmentLang>,
     #[command(flatten)]
     pub read: ReadArgs,
     /// No summaries on stderr

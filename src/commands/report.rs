@@ -13,10 +13,14 @@ use crate::output::cell_text;
 use crate::period::Period;
 use crate::metrics::cohorts::CohortValue;
 use crate::metrics::migration;
+use crate::pipelines::names::NameSources;
 use crate::pipelines::{abc, aging, alerts, churn, clv, cohorts, orders, plan, products, scorecard};
-use crate::report::{self, charts, html, xlsx, Table};
+use crate::input::sources::{self, Source};
+use crate::report::format::decimal_at;
+use crate::report::lang::Lang;
+use crate::report::{self, charts, headline, html, stake, xlsx, Card, CardValue, Table};
 use crate::settings::Settings;
-use crate::tables::TableKind;
+use crate::tables::{InputFormat, TableKind};
 use crate::values::{Amount, Key};
 
 use super::shared::require_receivables_for;
@@ -29,8 +33,57 @@ fn pick(option: &[String], config: &[String]) -> Vec<String> {
     }
 }
 
-fn money(frame: &DataFrame, column: &str, row: usize) -> String {
+fn text(frame: &DataFrame, column: &str, row: usize) -> String {
     frame.column(column).and_then(|c| c.get(row)).map(|v| cell_text(&v, 2)).unwrap_or_default()
+}
+
+fn count(frame: &DataFrame, column: &str, row: usize) -> u64 {
+    text(frame, column, row).parse().unwrap_or(0)
+}
+
+/// `--lang`, else kam.toml `[report] lang` (checked before anything is computed).
+fn chosen_language(args: &ReportArgs, settings: &Settings) -> anyhow::Result<Option<Lang>> {
+    if let Some(l) = args.lang {
+        return Ok(Some(if l == crate::cli::SegmentLang::Zh { Lang::Zh } else { Lang::En }));
+    }
+    match &settings.config.report.lang {
+        Some(text) => Ok(Some(Lang::parse(text).map_err(|e| bad_input(format!("kam.toml [report] lang: {e}")))?)),
+        None => Ok(None),
+    }
+}
+
+/// Without a chosen language: zh when the first order file's headers are Chinese
+/// (客户编码, 金额 …), else en.
+fn language_of_headers(settings: &Settings, orders: &[String]) -> Lang {
+    // Read after the orders were: a file that cannot be opened was already refused, and
+    // stdin has been copied.
+    let read = &settings.table(TableKind::Orders).read;
+    let headers = sources::expand(orders).ok().and_then(|locations| {
+        let first = locations.first()?;
+        match Source::open_head(first, read) {
+            Some((source, _)) => Some(source.headers),
+            None => match sources::format_of(first, read.format) {
+                InputFormat::Csv | InputFormat::Tsv => csv_head_headers(first, read),
+                _ => Source::open(first, read).ok().map(|s| s.headers),
+            },
+        }
+    });
+    headers.map_or(Lang::En, |h| Lang::of_headers(&h))
+}
+
+/// The header of a CSV that `Source::open_head` declines (GBK, title rows) from its first
+/// 256 KiB, so that a large ERP export is not read once more only for its header.
+fn csv_head_headers(location: &sources::Location, read: &sources::ReadSettings) -> Option<Vec<String>> {
+    use std::io::Read;
+    let name = location.display_name();
+    let mut head = Vec::new();
+    std::fs::File::open(location.path().ok()?).ok()?.take(256 * 1024).read_to_end(&mut head).ok()?;
+    // whole lines only: a GBK character never contains the newline byte
+    head.truncate(head.iter().rposition(|&b| b == b'\n')? + 1);
+    let (text, encoding) = sources::csv::decode(&name, head, read.encoding).ok()?;
+    let delimiter = read.delimiter.or((sources::format_of(location, read.format) == InputFormat::Tsv).then_some(b'\t'));
+    let mut c = sources::csv::csv_text(&name, text, encoding, delimiter).ok()?;
+    Some(sources::csv::take_header(&name, &mut c, read.header_row).ok()?.names)
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
@@ -47,6 +100,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let receivables = pick(&args.receivables, &rc.receivables);
     let customers = args.customers.clone().or(rc.customers.clone());
     let plan_file = args.plan.clone().or(rc.plan.clone());
+    let chosen_language = chosen_language(&args, &settings)?;
     // Stdin ('-') can be one of the inputs: said before anything is computed.
     if orders.iter().chain(&inventory).chain(&receivables).chain(&customers).chain(&plan_file).filter(|i| *i == "-").count() > 1 {
         return Err(bad_input("'-' (stdin) can be one input of kam report only: give the others as files"));
@@ -57,9 +111,6 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         (None, None) => None,
     };
     require_receivables_for(&receivables, total_assets)?;
-    if receivables.is_empty() && customers.is_some() {
-        return Err(bad_input("kam report uses --customers for credit limits: it needs --receivables FILE too"));
-    }
     let month = Period { from: Some(first), to: Some(as_of), as_of: None };
     let mut notes: Vec<String> = vec![format!(
         "abc and products cover the month {first} to {as_of}; churn, receivables, alerts, clv and the scorecard are as of {as_of}."
@@ -122,39 +173,57 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     };
     let cohorts_table = cohorts::matrix(&lines, as_of, CohortValue::Customers)?;
 
-    // summary figures and charts
-    let mut figures = vec![];
-    let total_row = abc_summary.height().saturating_sub(1);
-    figures.push(("Sales in the month".to_string(), money(&abc_summary, "sales", total_row)));
-    figures.push(("Customers with sales".to_string(), abc_items.height().to_string()));
-    if let Ok(Some(a)) = abc_summary.column("items").and_then(|c| c.get(0)).map(|v| Some(cell_text(&v, 0))) {
-        figures.push(("Class A customers".to_string(), a));
-    }
+    let chosen = chosen_language.is_some();
+    let lang = chosen_language.unwrap_or_else(|| language_of_headers(&settings, &orders));
+    let zh = |en: &str, zh: &str| lang.pick(en, zh).to_string();
+
+    // The headline against the previous month and the same month last year, and the
+    // customers behind the changes (src/report/headline.rs, src/report/stake.rs).
+    let open_total = aging.as_ref().and_then(|a| decimal_at(a, "open_total", a.height().saturating_sub(1)));
+    let head = headline::headline(&lines, args.period, open_total)?;
+    let changes = stake::sales_changes(&lines, args.period)?;
+    let yearly = stake::yearly_sales(&lines, as_of)?;
+    let lost = stake::lost_and_at_risk(&churn_table, yearly.clone())?;
+    let warnings = stake::warnings(&alerts_table, &churn_table, aging.as_ref(), &buckets.oldest(), yearly)?;
+
+    // the other summary figures
+    let mut cards = vec![];
+    let class_a = abc_summary.clone().lazy().filter(col("class").eq(lit("A"))).collect()?;
+    cards.push(Card {
+        label: zh("Class A customers", "A类客户数"),
+        value: CardValue::Count(if class_a.height() > 0 { count(&class_a, "items", 0) } else { 0 }),
+    });
     if let Some(a) = &aging {
-        let last = a.height() - 1;
-        figures.push(("Open receivables".to_string(), money(a, "open_total", last)));
-        figures.push((format!("Open > {} days", buckets.edges.last().copied().unwrap_or(90)), money(a, &buckets.oldest(), last)));
+        let days = buckets.edges.last().copied().unwrap_or(90);
+        if let Some(v) = decimal_at(a, &buckets.oldest(), a.height() - 1) {
+            cards.push(Card { label: if lang == Lang::Zh { format!("逾期{days}天以上应收") } else { format!("Open > {days} days") }, value: CardValue::Money(v) });
+        }
     }
     if let Ok(c) = &clv {
         let total: f64 = c.column("clv")?.f64()?.iter().flatten().sum();
-        figures.push(("Predicted CLV, 12 months".to_string(), format!("{total:.2}")));
+        // a prediction, not booked money: rounded to the cent for display; no card
+        // rather than a made-up 0 when the model gave no finite total
+        if let Some(total) = rust_decimal::Decimal::from_f64_retain(total).filter(|_| total.is_finite()) {
+            cards.push(Card { label: zh("Predicted CLV, 12 months", "预测未来12个月客户终身价值"), value: CardValue::Money(total.round_dp(2)) });
+        }
     }
     for level in SEVERITIES.iter().rev() {
         let n = alerts_table.column("severity")?.str()?.iter().filter(|v| *v == Some(level)).count();
-        figures.push((format!("Alerts: {level}"), n.to_string()));
+        cards.push(Card { label: format!("{}{}", zh("Alerts: ", "预警："), lang.value(level)), value: CardValue::Count(n as u64) });
     }
     let tiers = score_metric::tier_summary(score_table.clone().lazy()).collect()?;
     for r in 0..tiers.height() {
-        figures.push((format!("Tier {}", money(&tiers, "tier", r)), money(&tiers, "customers", r)));
+        let tier = text(&tiers, "tier", r);
+        cards.push(Card { label: format!("{}{}", zh("Tier ", "等级："), lang.value(&tier)), value: CardValue::Count(count(&tiers, "customers", r)) });
     }
     let flagged = score_table.column("false_key_account")?.bool()?.sum().unwrap_or(0);
-    figures.push(("False key accounts (假大户)".to_string(), flagged.to_string()));
+    cards.push(Card { label: zh("False key accounts (假大户)", "假大户"), value: CardValue::Count(u64::from(flagged)) });
 
     let cum: Vec<f64> = abc_items.column("cum_share")?.f64()?.iter().flatten().collect();
     let pareto = if cum.len() == abc_items.height() && !cum.is_empty() {
         let a = thresholds.a.to_string().parse::<f64>().unwrap_or(0.75);
         let ab = (thresholds.a + thresholds.b).to_string().parse::<f64>().unwrap_or(0.95);
-        Some(charts::pareto_svg(&cum, a, ab)?)
+        Some(charts::pareto_svg(&cum, a, ab, lang)?)
     } else {
         None
     };
@@ -164,9 +233,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
             let mut bars = vec![];
             for label in buckets.labels() {
                 let v = total.column(&label)?.cast(&DataType::Float64)?.f64()?.get(0).unwrap_or(0.0);
-                bars.push((label, v));
+                bars.push((lang.column(&label), v));
             }
-            Some(charts::aging_svg(&bars)?)
+            Some(charts::aging_svg(&bars, lang)?)
         }
         None => None,
     };
@@ -190,25 +259,46 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         tables.push(Table { name: "movers", title: "Movers (class changes against the previous month)", frame: m });
     }
     tables.push(Table { name: "cohorts", title: "Cohorts (share ordering per month)", frame: cohorts_table });
+    // Every per-customer table with customer_name beside customer_id, as the commands write them.
+    let names = NameSources::customers(&settings, customers.as_deref(), Some(&lines))?;
+    for t in tables.iter_mut() {
+        t.frame = names.beside_ids(std::mem::take(&mut t.frame))?;
+    }
 
     let mut files: Vec<String> = tables.iter().flat_map(|t| [format!("{}.csv", t.name), format!("{}.parquet", t.name)]).collect();
     files.extend(["report.xlsx".to_string(), "report.html".to_string()]);
+    let find = |name: &str| tables.iter().find(|t| t.name == name).map(|t| &t.frame);
     let page = html::render(&html::Page {
+        lang,
         period: &period,
         as_of: &as_of.to_string(),
-        figures,
+        headline: &head,
+        cards: &cards,
         pareto_svg: pareto,
         aging_svg: aging_chart,
-        alerts: tables.iter().find(|t| t.name == "alerts").map(|t| &t.frame),
-        scorecard: tables.iter().find(|t| t.name == "scorecard").map(|t| &t.frame),
-        movers: tables.iter().find(|t| t.name == "movers").map(|t| &t.frame),
-        cohorts: tables.iter().find(|t| t.name == "cohorts").map(|t| &t.frame),
+        changes: Some(&changes),
+        products: find("products"),
+        lost: Some(&lost),
+        warnings: Some(&warnings),
+        scorecard: find("scorecard"),
+        movers: find("movers"),
+        cohorts: find("cohorts"),
         notes: &notes,
         files: files.clone(),
     });
     report::write_dir(&args.out, |dir| {
-        report::write_tables(dir, &mut tables)?;
-        xlsx::write(&dir.join("report.xlsx"), &tables, as_of)?;
+        // The BOM only when zh was asked for: a pipeline reading the CSVs of a Chinese
+        // ERP export keeps its bytes unless the user opts in for Excel.
+        report::write_tables(dir, &mut tables, chosen && lang == Lang::Zh)?;
+        // The workbook: the alerts by money at stake (with names), and the two
+        // lists of the page that have no CSV of their own.
+        let mut sheets: Vec<xlsx::Sheet> = tables
+            .iter()
+            .map(|t| xlsx::Sheet { name: t.name, frame: if t.name == "alerts" { &warnings } else { &t.frame } })
+            .collect();
+        sheets.push(xlsx::Sheet { name: "top_movers", frame: &changes });
+        sheets.push(xlsx::Sheet { name: "at_risk", frame: &lost });
+        xlsx::write(&dir.join("report.xlsx"), lang, &head, &cards, &sheets, as_of)?;
         std::fs::write(dir.join("report.html"), page.as_bytes())?;
         Ok(())
     })?;

@@ -1,7 +1,7 @@
 //! `-o x.xlsx` / `--format xlsx`: a real workbook, one sheet. Money (exact decimals)
 //! as numbers with a money format, whole numbers and ratios as numbers, dates as
-//! dates, flags as booleans, text as text; column widths from the content, and the
-//! header row frozen.
+//! dates, flags as booleans, text as text; column widths from the content, the
+//! header row frozen, and an autofilter.
 
 use polars::prelude::*;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
@@ -77,6 +77,8 @@ fn write_sheet(sheet: &mut Worksheet, frame: &DataFrame) -> anyhow::Result<()> {
         }
         sheet.set_column_width(c, (width.min(60) + 2) as f64)?;
     }
+    // A filter on every column, as in report.xlsx: the workbook is for working in.
+    sheet.autofilter(0, 0, u32::try_from(frame.height())?, u16::try_from(frame.width().max(1) - 1)?)?;
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
 }

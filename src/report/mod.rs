@@ -3,8 +3,12 @@
 //! with SVG charts. The directory is replaced atomically (see [`write_dir`]).
 
 pub mod charts;
+pub mod format;
+pub mod headline;
 pub mod html;
+pub mod lang;
 pub mod profile;
+pub mod stake;
 pub mod xlsx;
 
 use std::fs;
@@ -24,9 +28,25 @@ pub struct Table {
     pub frame: DataFrame,
 }
 
+/// A summary figure beside the headline (class A customers, alerts, tiers …).
+pub struct Card {
+    pub label: String,
+    pub value: CardValue,
+}
+
+pub enum CardValue {
+    Money(rust_decimal::Decimal),
+    Count(u64),
+}
+
+/// Excel on Chinese Windows reads BOM-less UTF-8 CSV as GBK: a Chinese report's CSVs
+/// start with the UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Write `name.csv` and `name.parquet` for every table into `dir`, in kam's usual
-/// formats (CSV ratios with 6 decimals, money exact; Parquet at full precision).
-pub fn write_tables(dir: &Path, tables: &mut [Table]) -> anyhow::Result<()> {
+/// formats (CSV ratios with 6 decimals, money exact; Parquet at full precision);
+/// the CSVs with a UTF-8 BOM when `bom`. Column names stay the English identifiers.
+pub fn write_tables(dir: &Path, tables: &mut [Table], bom: bool) -> anyhow::Result<()> {
     for t in tables.iter_mut() {
         // One chunk per column: Parquet pages then do not depend on how the frame was built.
         t.frame.rechunk_mut();
@@ -35,6 +55,9 @@ pub fn write_tables(dir: &Path, tables: &mut [Table]) -> anyhow::Result<()> {
             let mut file = std::io::BufWriter::new(
                 fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?,
             );
+            if bom && ext == "csv" {
+                std::io::Write::write_all(&mut file, BOM)?;
+            }
             output::render(&mut t.frame, format, &mut file)?;
             std::io::Write::flush(&mut file)?;
         }

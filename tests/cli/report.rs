@@ -178,7 +178,11 @@ fn report_xlsx_has_a_sheet_per_table() {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     let (_dir, out) = sample_report();
     let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
-    assert_eq!(book.sheet_names(), TABLES.map(String::from).to_vec());
+    // the summary first, then the tables, then the page's two lists without a CSV
+    let mut sheets = vec!["summary".to_string()];
+    sheets.extend(TABLES.map(String::from));
+    sheets.extend(["top_movers".to_string(), "at_risk".to_string()]);
+    assert_eq!(book.sheet_names(), sheets);
     let summary = book.worksheet_range("abc_summary").unwrap();
     assert_eq!(summary.get((0, 0)), Some(&Data::String("class".into())));
     assert_eq!(summary.get((4, 0)), Some(&Data::String("Total".into())));
@@ -256,4 +260,285 @@ fn report_reads_its_inputs_from_kam_toml() {
     assert!(html.contains("No receivables given"));
     let bad = kam_in(Some(dir.path()), &["report", "--period", "2024-6x", "--out", "r"]);
     assert_eq!(bad.code, 2);
+}
+
+// ---- issue #22 items 4 and 5: the report in the data's language, its headline and workbook
+
+/// A small order file with Chinese headers. Sales by month, worked out by hand:
+/// 2023-12: 甲 5,000 + 乙 3,000 = 8,000 (cost 6,000: gross profit 2,000, margin 25.0%)
+/// 2024-11: 甲 6,000 + 乙 4,000 = 10,000 (cost 7,500: gross profit 2,500, margin 25.0%)
+/// 2024-12: 甲 9,000 + 丙 3,000 = 12,000 (cost 8,400: gross profit 3,600, margin 30.0%)
+const ZH_ORDERS: &str = "订单号,订单日期,客户编码,客户名称,产品编码,产品名称,金额,成本
+SO1,2023-12-05,K1,甲公司,P1,空调,5000.00,3750.00
+SO2,2023-12-06,K2,乙公司,P2,冰箱,3000.00,2250.00
+SO3,2024-11-05,K1,甲公司,P1,空调,6000.00,4500.00
+SO4,2024-11-06,K2,乙公司,P2,冰箱,4000.00,3000.00
+SO5,2024-12-05,K1,甲公司,P1,空调,9000.00,6300.00
+SO6,2024-12-06,K3,丙公司,P2,冰箱,3000.00,2100.00
+";
+
+/// The same lines with English headers.
+fn en_orders() -> String {
+    ZH_ORDERS.replacen("订单号,订单日期,客户编码,客户名称,产品编码,产品名称,金额,成本", "order_id,order_date,customer_id,customer_name,product_id,product_name,amount,cost", 1)
+}
+
+/// Run `kam report --period PERIOD` on `orders` (written to a file) with `extra` options.
+fn small_report(orders: &str, period: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempdir();
+    let file = write(dir.path(), "orders.csv", orders.as_bytes());
+    let out = dir.path().join("r");
+    let mut args = vec!["report", "--period", period, "--out", out.to_str().unwrap(), "--orders", file.to_str().unwrap(), "-q"];
+    args.extend(extra);
+    let run = kam_in(Some(dir.path()), &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (dir, out)
+}
+
+/// The cells (tags stripped) of the headline row whose first cell is `label`.
+fn headline_row(html: &str, label: &str) -> Vec<String> {
+    let table = &html[html.find("id=\"headline-table\"").expect("a headline table")..];
+    let start = table.find(&format!("<tr><td>{label}</td>")).unwrap_or_else(|| panic!("no headline row {label}"));
+    let row = &table[start..start + table[start..].find("</tr>").unwrap()];
+    row.split("<td")
+        .skip(1)
+        .map(|cell| {
+            let inner = &cell[cell.find('>').unwrap() + 1..cell.find("</td>").unwrap()];
+            inner.replace("<b>", "").replace("</b>", "")
+        })
+        .collect()
+}
+
+#[test]
+fn report_zh_headline_compares_with_last_month_and_last_year() {
+    let (_dir, out) = small_report(ZH_ORDERS, "2024-12", &["--lang", "zh"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("环比") && html.contains("同比"));
+    // 12,000 against 10,000 is +20.0%; against 8,000 a year earlier +50.0%.
+    assert_eq!(headline_row(&html, "销售额"), ["销售额", "12,000.00", "10,000.00", "+20.0%", "8,000.00", "+50.0%"]);
+    // Gross profit 3,600 against 2,500 (+44.0%) and 2,000 (+80.0%).
+    assert_eq!(headline_row(&html, "毛利"), ["毛利", "3,600.00", "2,500.00", "+44.0%", "2,000.00", "+80.0%"]);
+    // The margin 30.0% against 25.0% both times: 5 points up, not a % of a %.
+    assert_eq!(headline_row(&html, "毛利率"), ["毛利率", "30.0%", "25.0%", "+5.0个百分点", "25.0%", "+5.0个百分点"]);
+    // Two customers each month: no change.
+    assert_eq!(headline_row(&html, "活跃客户数"), ["活跃客户数", "2", "2", "0.0%", "2", "0.0%"]);
+    // Movers against 2024-11: 甲 +3,000 (6,000 -> 9,000, +50.0%) and 丙 +3,000 (new: no %),
+    // 乙 -4,000 (-100.0%).
+    let movers = &html[html.find("id=\"top-movers\"").unwrap()..html.find("id=\"products\"").unwrap()];
+    let up = &movers[..movers.find("下降最多").unwrap()];
+    let down = &movers[movers.find("下降最多").unwrap()..];
+    assert!(up.find("甲公司").unwrap() < up.find("丙公司").unwrap(), "equal rises by customer id");
+    assert!(up.contains("<td class=\"num up\">3,000.00</td><td class=\"num\">50.0%</td>"), "{up}");
+    assert!(down.contains("乙公司") && down.contains("-4,000.00") && down.contains("-100.0%"), "{down}");
+    assert!(!down.contains("甲公司"));
+    // every section has a caption
+    for id in ["headline", "top-movers", "products", "churn", "pareto", "aging", "warnings", "scorecard", "cohorts"] {
+        let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no section {id}"));
+        let section = &html[at..at + html[at..].find("<h2").unwrap_or(html.len() - at)];
+        assert!(section.contains("class=\"caption\""), "section {id} has no caption");
+    }
+}
+
+#[test]
+fn report_headline_says_dash_when_the_comparison_month_has_no_data() {
+    // 2024-11 against 2024-10 and 2023-11: neither has order lines.
+    let (_dir, out) = small_report(ZH_ORDERS, "2024-11", &["--lang", "zh"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(headline_row(&html, "销售额"), ["销售额", "10,000.00", "—", "—", "—", "—"]);
+    assert!(!html.contains("inf%") && !html.contains("NaN"));
+}
+
+#[test]
+fn report_language_follows_the_headers_the_option_and_kam_toml() {
+    // Chinese headers (客户编码, 金额 …) and no --lang: zh.
+    let (_d1, zh) = small_report(ZH_ORDERS, "2024-12", &[]);
+    let html = std::fs::read_to_string(zh.join("report.html")).unwrap();
+    assert!(html.contains("核心指标") && html.contains("<th>客户编码</th>"), "zh by default");
+    // English headers: en; --lang en on Chinese headers: en.
+    for (orders, extra) in [(en_orders(), vec![]), (ZH_ORDERS.to_string(), vec!["--lang", "en"])] {
+        let (_d, out) = small_report(&orders, "2024-12", &extra);
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(html.contains("<html lang=\"en\">") && html.contains("vs previous month (环比)") && html.contains("Top movers"), "{extra:?}");
+        assert_eq!(headline_row(&html, "Sales"), ["Sales", "12,000.00", "10,000.00", "+20.0%", "8,000.00", "+50.0%"]);
+        assert!(!html.contains("核心指标"));
+    }
+    // kam.toml [report] lang = "en" over the Chinese headers; a bad value is refused.
+    let dir = tempdir();
+    write(dir.path(), "orders.csv", ZH_ORDERS.as_bytes());
+    write(dir.path(), "kam.toml", b"[report]\norders = [\"orders.csv\"]\nlang = \"en\"\n");
+    let run = kam_in(Some(dir.path()), &["report", "--period", "2024-12", "--out", "r", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(std::fs::read_to_string(dir.path().join("r/report.html")).unwrap().contains("<html lang=\"en\">"));
+    write(dir.path(), "kam.toml", b"[report]\norders = [\"orders.csv\"]\nlang = \"fr\"\n");
+    let bad = kam_in(Some(dir.path()), &["report", "--period", "2024-12", "--out", "r", "-q"]);
+    assert_bad_input(&bad, &["[report] lang", "zh or en"]);
+}
+
+#[test]
+fn report_zh_csv_has_a_bom_and_english_columns() {
+    let (_d1, zh) = small_report(ZH_ORDERS, "2024-12", &["--lang", "zh"]);
+    let (_d2, en) = small_report(ZH_ORDERS, "2024-12", &["--lang", "en"]);
+    for name in ["abc.csv", "alerts.csv", "churn.csv"] {
+        let z = std::fs::read(zh.join(name)).unwrap();
+        let e = std::fs::read(en.join(name)).unwrap();
+        assert_eq!(&z[..3], b"\xEF\xBB\xBF", "{name}: UTF-8 BOM for Excel on Chinese Windows");
+        assert_eq!(&z[3..], &e[..], "{name}: the same columns and rows in both languages");
+        assert_ne!(&e[..3], b"\xEF\xBB\xBF");
+    }
+    let abc = std::fs::read_to_string(en.join("abc.csv")).unwrap();
+    assert!(abc.starts_with("rank,customer_id,customer_name,sales,"), "{abc}");
+    // zh by default (from the headers) leaves the CSV bytes as they were: no BOM.
+    let (_d3, auto) = small_report(ZH_ORDERS, "2024-12", &[]);
+    assert_eq!(std::fs::read(auto.join("abc.csv")).unwrap(), std::fs::read(en.join("abc.csv")).unwrap());
+}
+
+/// The XML of one part of an XLSX file (a zip archive).
+fn xlsx_part(path: &Path, part: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name(part).unwrap_or_else(|_| panic!("no {part}")).read_to_string(&mut text).unwrap();
+    text
+}
+
+/// The width of column `n` (1-based) in a sheet's XML: `<col min="A" max="B" width="W"`
+/// with A <= n <= B. The writer stores Excel's width, the one set plus 0.71 of padding.
+fn col_width(sheet: &str, n: usize) -> f64 {
+    let attr = |tag: &str, name: &str| -> String {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..at + tag[at..].find('"').unwrap()].to_string()
+    };
+    sheet
+        .split("<col ")
+        .skip(1)
+        .map(|tag| &tag[..tag.find("/>").unwrap()])
+        .find(|tag| attr(tag, "min").parse::<usize>().unwrap() <= n && n <= attr(tag, "max").parse::<usize>().unwrap())
+        .map(|tag| attr(tag, "width").parse::<f64>().unwrap() - 0.7109375)
+        .unwrap_or_else(|| panic!("no width for column {n}"))
+}
+
+#[test]
+fn report_xlsx_summary_first_with_formats_filters_and_widths() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let (_dir, out) = small_report(ZH_ORDERS, "2024-12", &["--lang", "zh"]);
+    let path = out.join("report.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[0], "汇总", "{names:?}");
+    assert!(names.contains(&"预警".to_string()) && names.contains(&"客户ABC".to_string()), "{names:?}");
+    let summary = book.worksheet_range("汇总").unwrap();
+    assert_eq!(summary.get((0, 0)), Some(&Data::String("指标".into())));
+    assert_eq!(summary.get((1, 0)), Some(&Data::String("销售额".into())));
+    // numbers as numbers: 12,000 this month, 10,000 before, +20% and +50% as ratios
+    assert_eq!(summary.get((1, 1)), Some(&Data::Float(12000.0)));
+    assert_eq!(summary.get((1, 2)), Some(&Data::Float(10000.0)));
+    assert_eq!(summary.get((1, 3)), Some(&Data::Float(0.2)));
+    assert_eq!(summary.get((1, 5)), Some(&Data::Float(0.5)));
+    let styles = book.worksheet_style("汇总").unwrap();
+    let code = |r: u32, c: u32| styles.get((r, c)).and_then(|s| s.number_format.clone()).map(|f| f.format_code);
+    assert_eq!(code(1, 1).as_deref(), Some("#,##0.00"), "money format");
+    assert_eq!(code(1, 3).as_deref(), Some("+0.0%;-0.0%;0.0%"), "change as a percentage");
+    // The customers' ABC: headers in Chinese, money and share formats.
+    let abc = book.worksheet_range("客户ABC").unwrap();
+    assert_eq!(abc.get((0, 1)), Some(&Data::String("客户编码".into())));
+    assert_eq!(abc.get((0, 3)), Some(&Data::String("销售额".into())));
+    assert_eq!(abc.get((1, 3)), Some(&Data::Float(9000.0)));
+    let abc_styles = book.worksheet_style("客户ABC").unwrap();
+    let abc_code = |c: u32| abc_styles.get((1, c)).and_then(|s| s.number_format.clone()).map(|f| f.format_code);
+    assert_eq!(abc_code(3).as_deref(), Some("#,##0.00"), "sales");
+    assert_eq!(abc_code(5).as_deref(), Some("0.0%"), "share");
+    // The alerts: figure a number, its unit beside it.
+    let alerts = book.worksheet_range("预警").unwrap();
+    let header: Vec<String> = (0..alerts.width()).map(|c| alerts.get((0, c)).map(|d| d.to_string()).unwrap_or_default()).collect();
+    let fig = header.iter().position(|h| h == "数值").expect("a figure column");
+    assert_eq!(header[fig + 1], "单位", "{header:?}");
+    for r in 1..alerts.height() {
+        assert!(matches!(alerts.get((r, fig)), Some(Data::Float(_)) | None), "row {r}: {:?}", alerts.get((r, fig)));
+    }
+    // Every sheet: an autofilter, a frozen header, column widths; CJK counted twice.
+    let workbook_xml = xlsx_part(&path, "xl/workbook.xml");
+    let count = names.len();
+    for i in 1..=count {
+        let sheet = xlsx_part(&path, &format!("xl/worksheets/sheet{i}.xml"));
+        assert!(sheet.contains("<autoFilter ref=\""), "sheet {i} has no autofilter");
+        assert!(sheet.contains("state=\"frozen\""), "sheet {i} has no frozen header");
+        assert!(sheet.contains("<col "), "sheet {i} has no column widths");
+    }
+    assert!(workbook_xml.contains("_xlnm._FilterDatabase"), "autofilters are defined names");
+    // Widths are the widest text plus 2, a CJK character counting 2: 排名 (4) over "1" -> 6;
+    // 客户编码 (8) over "K1" -> 10; 客户名称 (8) over 甲公司 (6) -> 10.
+    let abc_xml = xlsx_part(&path, "xl/worksheets/sheet2.xml");
+    assert_eq!(col_width(&abc_xml, 1), 6.0);
+    assert_eq!(col_width(&abc_xml, 2), 10.0);
+    assert_eq!(col_width(&abc_xml, 3), 10.0);
+}
+
+/// `--format xlsx` shares the report workbook's autofilter.
+#[test]
+fn format_xlsx_has_an_autofilter_and_a_frozen_header() {
+    let dir = tempdir();
+    let orders = write(dir.path(), "orders.csv", en_orders().as_bytes());
+    let out = dir.path().join("abc.xlsx");
+    let run = kam(&["abc", orders.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sheet = xlsx_part(&out, "xl/worksheets/sheet1.xml");
+    // abc of 3 customers: a header and 3 rows, 8 columns (A to H)
+    assert!(sheet.contains("<autoFilter ref=\"A1:H4\"/>"), "{sheet}");
+    assert!(sheet.contains("state=\"frozen\""));
+}
+
+/// A GBK export (read from its first lines only) with Chinese headers is zh by default too.
+#[test]
+fn report_language_from_gbk_headers() {
+    let (gbk, _, _) = encoding_rs::GBK.encode(ZH_ORDERS);
+    let dir = tempdir();
+    let file = write(dir.path(), "orders.csv", &gbk);
+    let out = dir.path().join("r");
+    let run = kam(&["report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", file.to_str().unwrap(), "--encoding", "gbk", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert_eq!(headline_row(&html, "销售额"), ["销售额", "12,000.00", "10,000.00", "+20.0%", "8,000.00", "+50.0%"]);
+}
+
+/// The warnings on the page are by money at stake, worked out by hand on the small file
+/// plus 丁公司 (K4), whose only order, 20,000 on 2023-06-10, makes it churned:
+/// K4 churned: a year of sales up to its last order = 20,000;
+/// K2 sales_vs_previous: 4,000 in 2024-11, nothing in 2024-12 = 4,000 short;
+/// K2 sales_vs_last_year: 3,000 in 2023-12 = 3,000 short; K2 order_frequency: no amount, last.
+#[test]
+fn report_warnings_are_sorted_by_money_at_stake() {
+    let orders = format!("{ZH_ORDERS}SO7,2023-06-10,K4,丁公司,P1,空调,20000.00,15000.00\n");
+    let (_dir, out) = small_report(&orders, "2024-12", &["--lang", "en"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let warnings = &html[html.find("id=\"warnings\"").unwrap()..html.find("id=\"scorecard\"").unwrap()];
+    let rows: Vec<&str> = warnings.split("<tr class=").skip(1).collect();
+    let expected = [
+        ("churned", "K4", "20,000.00"),
+        ("sales_vs_previous", "K2", "4,000.00"),
+        ("sales_vs_last_year", "K2", "3,000.00"),
+        ("order_frequency", "K2", ""),
+    ];
+    assert_eq!(rows.len(), expected.len(), "{warnings}");
+    for (row, (kind, customer, stake)) in rows.iter().zip(expected) {
+        assert!(row.contains(&format!("<td>{kind}</td>")) && row.contains(&format!(">{customer}</td>")), "{row}");
+        assert!(row.contains(&format!("<td class=\"num\">{stake}</td>")), "{kind}: {row}");
+    }
+    // and in the churned list, with its name and the same amount at stake
+    let lost = &html[html.find("id=\"churn\"").unwrap()..html.find("id=\"pareto\"").unwrap()];
+    assert!(lost.contains("丁公司") && lost.contains("20,000.00"), "{lost}");
+    // the workbook's alerts sheet is in the same order
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let alerts = book.worksheet_range("alerts").unwrap();
+    let header: Vec<String> = (0..alerts.width()).map(|c| alerts.get((0, c)).map(|d| d.to_string()).unwrap_or_default()).collect();
+    let stake = header.iter().position(|h| h == "at_stake").expect("at_stake");
+    assert_eq!(alerts.get((1, stake)), Some(&Data::Float(20000.0)));
+    assert_eq!(alerts.get((2, stake)), Some(&Data::Float(4000.0)));
+}
+
+#[test]
+fn report_refuses_an_unknown_language() {
+    let run = kam(&["report", "--period", "2024-12", "--out", "/nonexistent/r", "--orders", "x.csv", "--lang", "fr"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("fr") && run.stderr.contains("zh"), "{}", run.stderr);
 }
