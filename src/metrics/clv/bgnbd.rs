@@ -13,7 +13,7 @@
 
 use super::fitting::{fit_with_gradients, FitSpec};
 use super::optimize::{Fit, FitError, BGNBD, MIN_CUSTOMERS};
-use super::rfm::{time_scale, validate_rfm, RfmPatterns};
+use super::rfm::{sum_over, time_scale, validate_rfm, RfmPatterns};
 use super::special::{digamma, ln_gamma, log_add_exp};
 
 /// BG/NBD parameters: purchase rate λ ~ Gamma(shape `r`, rate `alpha`), dropout
@@ -194,8 +194,7 @@ pub(super) fn mean_negative_log_likelihood(data: &RfmPatterns, variant: Variant,
         .collect();
     let logs = |values: &[f64]| -> Vec<(f64, f64)> { values.iter().map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t))).collect() };
     let (per_t, per_tx) = (logs(&data.distinct_t), logs(&data.distinct_tx));
-    let (mut total, mut g_r, mut g_alpha, mut g_a, mut g_b) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for p in &data.patterns {
+    let [total, g_r, g_alpha, g_a, g_b] = sum_over(&data.patterns, |p| {
         let px = &per_x[p.x_index as usize];
         let x = data.distinct_x[p.x_index as usize];
         let (lt, inv_t) = per_t[p.t_index as usize];
@@ -209,12 +208,14 @@ pub(super) fn mean_negative_log_likelihood(data: &RfmPatterns, variant: Variant,
             (a3, 0.0, 0.0, 0.0)
         };
         let weight = p.weight;
-        total += weight * (px.base + tail);
-        g_r += weight * (px.d_r - (1.0 - w) * lt - w * ltx);
-        g_alpha += weight * ((r + x) * ((1.0 - w) * inv_t + w * inv_tx));
-        g_a += weight * (px.d_a + w / a);
-        g_b += weight * (px.d_b - w * px.inv_bx);
-    }
+        [
+            weight * (px.base + tail),
+            weight * (px.d_r - (1.0 - w) * lt - w * ltx),
+            weight * ((r + x) * ((1.0 - w) * inv_t + w * inv_tx)),
+            weight * (px.d_a + w / a),
+            weight * (px.d_b - w * px.inv_bx),
+        ]
+    });
     let n = data.customers;
     // d/d ln θ = θ d/dθ, of the mean *negative* log-likelihood; α's r/α term is per customer.
     gradient[0] = -r * g_r / n;

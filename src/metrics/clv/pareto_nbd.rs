@@ -7,11 +7,10 @@
 //! time with rate μ (dropout can happen at any time, not only after a
 //! purchase as in BG/NBD). λ ~ Gamma(r, α), μ ~ Gamma(s, β), independent.
 
-use rayon::prelude::*;
 
 use super::fitting::{fit_with_gradients, FitSpec};
 use super::optimize::{Fit, FitError, MIN_CUSTOMERS};
-use super::rfm::{time_scale, validate_rfm, RfmPatterns};
+use super::rfm::{sum_over, time_scale, validate_rfm, RfmPatterns};
 use super::special::{hyp2f1_power_series, ln_gamma, log_add_exp};
 
 pub const PARETO_NBD: &str = "Pareto/NBD";
@@ -148,19 +147,14 @@ impl ParetoNbdParams {
 }
 
 /// Mean negative log-likelihood at ln(r, α, s, β); patterns in parallel (each
-/// needs two ₂F₁ series).
+/// needs two ₂F₁ series), summed deterministically.
 fn mean_negative_log_likelihood(data: &RfmPatterns, ln: &[f64]) -> f64 {
     let params = ParetoNbdParams { r: ln[0].exp(), alpha: ln[1].exp(), s: ln[2].exp(), beta: ln[3].exp() };
-    let total: f64 = data
-        .patterns
-        .par_iter()
-        .with_min_len(512)
-        .map(|p| {
-            let x = data.distinct_x[p.x_index as usize];
-            let (t_x, t) = (data.distinct_tx[p.tx_index as usize], data.distinct_t[p.t_index as usize]);
-            p.weight * params.ln_parts(x, t_x, t).1
-        })
-        .sum();
+    let [total] = sum_over(&data.patterns, |p| {
+        let x = data.distinct_x[p.x_index as usize];
+        let (t_x, t) = (data.distinct_tx[p.tx_index as usize], data.distinct_t[p.t_index as usize]);
+        [p.weight * params.ln_parts(x, t_x, t).1]
+    });
     let value = -total / data.customers;
     if value.is_nan() {
         f64::INFINITY

@@ -10,7 +10,27 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::optimize::{check_length, check_value, FitError};
+
+/// Patterns per parallel chunk of a likelihood sum.
+const CHUNK: usize = 8192;
+
+/// The sum of `term` over `patterns`, in parallel but deterministic: each fixed chunk
+/// is summed in order, and the chunks' sums are added in order, so a fit gives the
+/// same bits on any number of threads (rayon's own `sum` splits by load). Up to
+/// CHUNK patterns the sum is the plain sequential one.
+pub fn sum_over<const N: usize>(patterns: &[Pattern], term: impl Fn(&Pattern) -> [f64; N] + Sync) -> [f64; N] {
+    let add = |mut acc: [f64; N], values: [f64; N]| {
+        for (a, v) in acc.iter_mut().zip(values) {
+            *a += v;
+        }
+        acc
+    };
+    let per_chunk: Vec<[f64; N]> = patterns.par_chunks(CHUNK).map(|chunk| chunk.iter().map(&term).fold([0.0; N], add)).collect();
+    per_chunk.into_iter().fold([0.0; N], add)
+}
 
 pub struct Pattern {
     pub x_index: u32,
