@@ -55,8 +55,11 @@ pub fn purchase_notes(kind: ModelKind, values: [f64; 4], curvature: &Curvature) 
     match kind {
         ModelKind::BgNbd | ModelKind::MbgNbd => {
             let (a, b) = (values[2], values[3]);
-            // b beyond 1e4 on a flat likelihood: the Beta of p is a spike the data cannot locate.
-            if high(3) || low(2) || (b > 1e4 && flat_in(3)) {
+            // b beyond 1e4 on a flat likelihood: the Beta of p is a spike the data cannot
+            // locate; a tiny a/(a+b) flat along ln a (the `kam generate` set in release:
+            // a 5e-6, b 7.7e4): nobody is seen leaving.
+            let no_one_leaves = a / (a + b) < 1e-4 && (flat_in(2) || flat_in(3));
+            if high(3) || low(2) || (b > 1e4 && flat_in(3)) || no_one_leaves {
                 notes.push(format!(
                     "{title}: dropout is not identified: the data shows almost no customer leaving \
                      (a = {a:.4e}, b = {b:.4e}, {}; mean dropout probability per purchase a/(a+b) = {:.2e}); \
@@ -206,6 +209,20 @@ mod tests {
         let notes = purchase_notes(ModelKind::BgNbd, [4.85, 52.0, 1672.0, 923_041.0], &curvature);
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("dropout is not identified") && notes[0].contains("flat ridge"), "{notes:?}");
+    }
+
+    #[test]
+    fn a_vanishing_dropout_flat_along_ln_a_is_not_identified() {
+        // The release fit of `kam generate --orders 2000000 --customers 200000 --seed 5`:
+        // a/(a+b) = 6.5e-11, the likelihood flat along 0.97 ln a.
+        let curvature = Curvature {
+            information: vec![vec![50.0, 0.0, 0.0, 0.0], vec![0.0, 50.0, 0.0, 0.0], vec![0.0, 0.0, 1e-9, 0.0], vec![0.0, 0.0, 0.0, 20.0]],
+            at_bound: vec![false; 4],
+            method: "quasi-Newton",
+        };
+        let notes = purchase_notes(ModelKind::BgNbd, [5.46, 101.7, 5.0e-6, 77_202.0], &curvature);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("dropout is not identified") && notes[0].contains("P(alive) will be near 1"), "{notes:?}");
     }
 
     #[test]
