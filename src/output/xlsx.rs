@@ -4,6 +4,7 @@
 //! header row frozen, and an autofilter.
 
 use polars::prelude::*;
+use super::columns::{self, Kind};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 /// Days from Excel's epoch (1899-12-30) to 1970-01-01.
@@ -41,11 +42,20 @@ fn write_sheet(sheet: &mut Worksheet, frame: &DataFrame) -> anyhow::Result<()> {
                 }
             }
             dt if dt.is_primitive_numeric() => {
+                // Shares as percentages, counts with separators, other ratios as they are.
+                let format = match columns::kind(column.name(), dt) {
+                    Kind::Share => Some(Format::new().set_num_format("0.00%")),
+                    Kind::Count => Some(Format::new().set_num_format("#,##0")),
+                    _ => None,
+                };
                 let values = column.cast(&DataType::Float64)?;
                 for (r, v) in values.f64()?.iter().enumerate() {
                     if let Some(v) = v.filter(|v| v.is_finite()) {
                         width = width.max(format!("{v}").len().min(12));
-                        sheet.write_number(row(r)?, c, v)?;
+                        match &format {
+                            Some(f) => sheet.write_number_with_format(row(r)?, c, v, f)?,
+                            None => sheet.write_number(row(r)?, c, v)?,
+                        };
                     }
                 }
             }

@@ -484,6 +484,9 @@ fn format_xlsx_has_an_autofilter_and_a_frozen_header() {
     // abc of 3 customers: a header and 3 rows, 8 columns (A to H)
     assert!(sheet.contains("<autoFilter ref=\"A1:H4\"/>"), "{sheet}");
     assert!(sheet.contains("state=\"frozen\""));
+    // Shares (share, cum_share) in a percent format, money with separators and cents.
+    let styles = xlsx_part(&out, "xl/styles.xml");
+    assert!(styles.contains("formatCode=\"0.00%\"") && styles.contains("formatCode=\"#,##0.00\""), "{styles}");
 }
 
 /// A GBK export (read from its first lines only) with Chinese headers is zh by default too.
