@@ -20,7 +20,7 @@ pub enum Kind {
 }
 
 /// Float columns that are money: predictions and averages, rounded to cents on output.
-const FLOAT_MONEY: &[&str] = &["m", "expected_spend", "clv", "monthly_sales"];
+const FLOAT_MONEY: &[&str] = &["m", "expected_spend", "clv", "monthly_sales", "avg_order_value", "sales", "gross_profit"];
 /// Float columns of quantities: integers when every value is whole.
 const QUANTITIES: &[&str] = &["quantity", "opening_qty", "closing_qty"];
 /// Float columns that are shares of a whole, changes or rates: percentages in tables.

@@ -5,6 +5,7 @@
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::output::columns::{self, Kind as ColumnKind};
 use crate::output::{cell_text, with_thousands};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,25 +27,16 @@ impl Kind {
     }
 }
 
-/// Ratio columns of the report's tables (cohort cells m0, m1, … too).
-const PERCENT: &[&str] = &[
-    "share", "cum_share", "item_share", "sales_share", "gross_margin_rate", "margin_rate", "growth", "change_prev",
-    "change_last_year", "plan_gap", "assets_share", "largest_order_share", "change_pct",
-];
-
-/// Money computed in floating point (CLV's predictions): money formats, not exact.
-const MONEY_FLOATS: &[&str] = &["clv", "expected_spend", "avg_order_value", "sales", "gross_profit"];
-
+/// The kind of a report column: output::columns' rule (the one of CSV and terminal
+/// tables), with dates, flags and text told apart for the page.
 pub fn kind_of(name: &str, dtype: &DataType) -> Kind {
-    let cohort_cell = name.len() > 1 && name.starts_with('m') && name[1..].chars().all(|c| c.is_ascii_digit());
-    match dtype {
-        DataType::Decimal(..) => Kind::Money,
-        DataType::Date => Kind::Date,
-        DataType::Boolean => Kind::Bool,
-        dt if dt.is_float() && (PERCENT.contains(&name) || cohort_cell) => Kind::Percent,
-        dt if dt.is_float() && MONEY_FLOATS.contains(&name) => Kind::Money,
-        dt if dt.is_float() => Kind::Number,
-        dt if dt.is_integer() => Kind::Integer,
+    match (dtype, columns::kind(name, dtype)) {
+        (DataType::Date, _) => Kind::Date,
+        (DataType::Boolean, _) => Kind::Bool,
+        (_, ColumnKind::Money) => Kind::Money,
+        (_, ColumnKind::Share) => Kind::Percent,
+        (dt, ColumnKind::Count) if dt.is_integer() => Kind::Integer,
+        (dt, _) if dt.is_primitive_numeric() => Kind::Number,
         _ => Kind::Text,
     }
 }
