@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod output;
 pub mod period;
 pub mod pipelines;
+pub mod progress;
 pub mod report;
 pub mod settings;
 pub mod sql;

@@ -11,6 +11,7 @@ use crate::metrics::receivables::TOTAL;
 use crate::metrics::scorecard as score_metric;
 use crate::output::cell_text;
 use crate::period::Period;
+use crate::progress::Progress;
 use crate::metrics::cohorts::CohortValue;
 use crate::metrics::migration;
 use crate::pipelines::names::NameSources;
@@ -116,7 +117,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         "abc and products cover the month {first} to {as_of}; churn, receivables, alerts, clv and the scorecard are as of {as_of}."
     )];
 
+    let mut progress = Progress::new(quiet);
     // abc (customers, the month) and products (the month)
+    progress.stage("abc of the month");
     let thresholds = settings.thresholds(None)?;
     let (abc_items, abc_summary) = abc::tables(&settings, &orders, &Key::Customer, &month, &thresholds)?;
     let spec = products::Spec {
@@ -130,14 +133,18 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         thresholds,
         notes: false,
     };
+    progress.stage("products of the month");
     let (products_table, _) = products::table(&settings, &spec)?;
 
     // churn, receivables, alerts (as of the month end). The order lines for churn, CLV
     // and the scorecard are read once (the scorecard's columns are a superset of churn's).
+    progress.stage("reading the order lines");
     let lines = orders::scored_lines(&settings, &orders)?;
+    progress.stage("churn");
     let rules = churn::rules(&ChurnOptions::defaults(), &settings, as_of);
     let plan = plan::optional(&settings, plan_file.as_deref())?;
     let churn_table = churn::table(&lines, plan, &rules, None)?;
+    progress.stage("receivables");
     let aging_spec = aging::Aging::standard(&receivables, customers.as_deref(), as_of, total_assets);
     let (aging_table, receivables_lines) = if receivables.is_empty() {
         notes.push("no receivables: no aging table or chart; credit-limit, aging and assets warnings and the payment component are left out".into());
@@ -149,10 +156,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         (Some(table), Some(lines))
     };
     let buckets = &aging_spec.buckets;
+    progress.stage("alerts");
     let alerts_table = alerts::table(&churn_table, &rules, aging_table.as_ref(), buckets, aging_spec.warning_share, None)?;
 
     // clv and scorecard
+    progress.stage("fitting CLV");
     let clv = clv::default_table(&lines, as_of);
+    progress.stage("scorecard");
     let payment = match (&aging_table, receivables_lines) {
         (Some(a), Some(r)) => Some(scorecard::payment_frame(a, r, as_of)),
         _ => None,
@@ -164,6 +174,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 
     // What moved: the month's ABC against the previous month's, and the cohorts.
     let previous = Period { from: Some(args.period.previous().first_day()), to: Some(args.period.previous().last_day()), as_of: None };
+    progress.stage("movers against the previous month");
     let movers = match abc::migration(&settings, &orders, &Key::Customer, &abc_items, &previous, &thresholds) {
         Ok(m) => Some(migration::movers(m.lazy()).collect()?),
         Err(why) => {
@@ -171,6 +182,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
             None
         }
     };
+    progress.stage("cohorts");
     let cohorts_table = cohorts::matrix(&lines, as_of, CohortValue::Customers)?;
 
     let chosen = chosen_language.is_some();
@@ -180,6 +192,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     // The headline against the previous month and the same month last year, and the
     // customers behind the changes (src/report/headline.rs, src/report/stake.rs).
     let open_total = aging.as_ref().and_then(|a| decimal_at(a, "open_total", a.height().saturating_sub(1)));
+    progress.stage("headline and sales at stake");
     let head = headline::headline(&lines, args.period, open_total)?;
     let changes = stake::sales_changes(&lines, args.period)?;
     let yearly = stake::yearly_sales(&lines, as_of)?;
@@ -187,6 +200,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let warnings = stake::warnings(&alerts_table, &churn_table, aging.as_ref(), &buckets.oldest(), yearly)?;
 
     // the other summary figures
+    progress.stage("summary figures and charts");
     let mut cards = vec![];
     let class_a = abc_summary.clone().lazy().filter(col("class").eq(lit("A"))).collect()?;
     cards.push(Card {
@@ -260,14 +274,34 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     }
     tables.push(Table { name: "cohorts", title: "Cohorts (share ordering per month)", frame: cohorts_table });
     // Every per-customer table with customer_name beside customer_id, as the commands write them.
+    progress.stage("names beside ids");
     let names = NameSources::customers(&settings, customers.as_deref(), Some(&lines))?;
     for t in tables.iter_mut() {
         t.frame = names.beside_ids(std::mem::take(&mut t.frame))?;
     }
 
+    // The two lists of the page, whole (they have their names already).
+    tables.push(Table { name: "top_movers", title: "Sales changes against the previous month", frame: changes.clone() });
+    tables.push(Table { name: "at_risk", title: "Churned and at-risk customers with sales at stake", frame: lost.clone() });
+
+    // The workbook: a sheet per table, the alerts by money at stake (with names); a long
+    // table cut to its weightiest rows.
+    let mut sheets: Vec<(&'static str, DataFrame)> = vec![];
+    let mut cut = vec![];
+    for (name, frame) in tables.iter().map(|t| (t.name, if t.name == "alerts" { &warnings } else { &t.frame })) {
+        let (rows, was_cut) = xlsx::sheet_rows(name, frame)?;
+        if was_cut {
+            cut.push((name, frame.height()));
+        }
+        sheets.push((name, rows));
+    }
+    notes.extend(cut.iter().map(|(name, rows)| xlsx::cut_note(name, *rows, Lang::En)));
+    let workbook_notes: Vec<String> = cut.iter().map(|(name, rows)| xlsx::cut_note(name, *rows, lang)).collect();
+
     let mut files: Vec<String> = tables.iter().flat_map(|t| [format!("{}.csv", t.name), format!("{}.parquet", t.name)]).collect();
     files.extend(["report.xlsx".to_string(), "report.html".to_string()]);
     let find = |name: &str| tables.iter().find(|t| t.name == name).map(|t| &t.frame);
+    progress.stage("report.html");
     let page = html::render(&html::Page {
         lang,
         period: &period,
@@ -289,19 +323,14 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     report::write_dir(&args.out, |dir| {
         // The BOM only when zh was asked for: a pipeline reading the CSVs of a Chinese
         // ERP export keeps its bytes unless the user opts in for Excel.
-        report::write_tables(dir, &mut tables, chosen && lang == Lang::Zh)?;
-        // The workbook: the alerts by money at stake (with names), and the two
-        // lists of the page that have no CSV of their own.
-        let mut sheets: Vec<xlsx::Sheet> = tables
-            .iter()
-            .map(|t| xlsx::Sheet { name: t.name, frame: if t.name == "alerts" { &warnings } else { &t.frame } })
-            .collect();
-        sheets.push(xlsx::Sheet { name: "top_movers", frame: &changes });
-        sheets.push(xlsx::Sheet { name: "at_risk", frame: &lost });
-        xlsx::write(&dir.join("report.xlsx"), lang, &head, &cards, &sheets, as_of)?;
+        report::write_tables(dir, &mut tables, chosen && lang == Lang::Zh, &mut progress)?;
+        progress.stage("writing report.xlsx");
+        let sheets: Vec<xlsx::Sheet> = sheets.iter().map(|(name, frame)| xlsx::Sheet { name, frame }).collect();
+        xlsx::write(&dir.join("report.xlsx"), lang, &head, &cards, &workbook_notes, &sheets, as_of)?;
         std::fs::write(dir.join("report.html"), page.as_bytes())?;
         Ok(())
     })?;
+    progress.finish();
     if !quiet {
         eprintln!("Report {period} (as of {as_of}) written to {}: {}", args.out.display(), files.join(", "));
         for n in &notes {

@@ -20,6 +20,7 @@ use polars::prelude::DataFrame;
 use crate::output::OutputFormat;
 use crate::error::bad_input;
 use crate::output;
+use crate::progress::Progress;
 
 /// One table of the report: its file stem (also the XLSX sheet name) and its rows.
 pub struct Table {
@@ -46,7 +47,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Write `name.csv` and `name.parquet` for every table into `dir`, in kam's usual
 /// formats (CSV ratios with 6 decimals, money exact; Parquet at full precision);
 /// the CSVs with a UTF-8 BOM when `bom`. Column names stay the English identifiers.
-pub fn write_tables(dir: &Path, tables: &mut [Table], bom: bool) -> anyhow::Result<()> {
+pub fn write_tables(dir: &Path, tables: &mut [Table], bom: bool, progress: &mut Progress) -> anyhow::Result<()> {
+    progress.counted("writing the CSV and Parquet files", 2 * tables.len() as u64);
     for t in tables.iter_mut() {
         // One chunk per column: Parquet pages then do not depend on how the frame was built.
         t.frame.rechunk_mut();
@@ -60,6 +62,7 @@ pub fn write_tables(dir: &Path, tables: &mut [Table], bom: bool) -> anyhow::Resu
             }
             output::render(&mut t.frame, format, &mut file)?;
             std::io::Write::flush(&mut file)?;
+            progress.step();
         }
     }
     Ok(())

@@ -22,6 +22,11 @@ use super::{Card, CardValue};
 const EXCEL_EPOCH_OFFSET: f64 = 25_569.0;
 const MAX_WIDTH: usize = 60;
 
+/// The most data rows a sheet holds. A workbook of 200,000-row sheets took 30 s to write
+/// and is 220 MB that Excel opens in minutes; the CSV and Parquet files beside it hold
+/// every row (docs/report.md).
+pub const MAX_SHEET_ROWS: usize = 10_000;
+
 /// A sheet: its name (an identifier, shown in the report's language) and rows.
 pub struct Sheet<'a> {
     pub name: &'a str,
@@ -64,7 +69,8 @@ impl Formats {
     }
 }
 
-pub fn write(path: &Path, lang: Lang, headline: &Headline, cards: &[Card], sheets: &[Sheet], as_of: NaiveDate) -> anyhow::Result<()> {
+/// Write the workbook; `notes` (the sheets that were cut) go below the summary figures.
+pub fn write(path: &Path, lang: Lang, headline: &Headline, cards: &[Card], notes: &[String], sheets: &[Sheet], as_of: NaiveDate) -> anyhow::Result<()> {
     let mut workbook = Workbook::new();
     // Deflate level 1 instead of 6: most of the time of a 200,000-row workbook was zlib.
     workbook.set_zip_compression_level(1);
@@ -73,7 +79,7 @@ pub fn write(path: &Path, lang: Lang, headline: &Headline, cards: &[Card], sheet
     let f = Formats::new(lang);
     let summary = workbook.add_worksheet();
     summary.set_name(lang.sheet("summary"))?;
-    write_summary(summary, lang, headline, cards, &f)?;
+    write_summary(summary, lang, headline, cards, notes, &f)?;
     for s in sheets {
         let sheet = workbook.add_worksheet();
         sheet.set_name(lang.sheet(s.name))?;
@@ -87,11 +93,45 @@ pub fn write(path: &Path, lang: Lang, headline: &Headline, cards: &[Card], sheet
     Ok(())
 }
 
+/// The rows of `frame` that its sheet holds, and whether that is fewer than all.
+/// A cut sheet keeps the rows that weigh most: the table's own order (rank, CLV, open
+/// amount, money at stake), except churn (by the sales of the last two periods) and
+/// the month's sales changes (the largest either way), which are in customer and in
+/// increase order.
+pub fn sheet_rows(name: &str, frame: &DataFrame) -> anyhow::Result<(DataFrame, bool)> {
+    if frame.height() <= MAX_SHEET_ROWS {
+        return Ok((frame.clone(), false));
+    }
+    let descending = SortMultipleOptions::default().with_order_descending_multi([true, false]).with_nulls_last(true);
+    let ordered = match name {
+        "churn" => frame.clone().lazy().sort_by_exprs([col("sales") + col("sales_prev"), col("customer_id")], descending),
+        "top_movers" => frame.clone().lazy().sort_by_exprs([col("sales_change").abs(), col("customer_id")], descending),
+        _ => frame.clone().lazy(),
+    };
+    Ok((ordered.limit(MAX_SHEET_ROWS as IdxSize).collect()?, true))
+}
+
+/// What a cut sheet leaves out, for stderr, the page and the summary sheet.
+pub fn cut_note(name: &str, rows: usize, lang: Lang) -> String {
+    let order = match name {
+        "churn" => lang.pick("the most sales in the last two periods first", "按近两期销售额从高到低"),
+        "top_movers" => lang.pick("the largest changes either way first", "按变动额绝对值从大到小"),
+        "alerts" => lang.pick("the most money at stake first", "按涉及金额从高到低"),
+        _ => lang.pick("in the table's order", "按表内顺序"),
+    };
+    let (total, shown) = (crate::output::with_thousands(&rows.to_string()), crate::output::with_thousands(&MAX_SHEET_ROWS.to_string()));
+    let sheet = lang.sheet(name);
+    match lang {
+        Lang::Zh => format!("report.xlsx 的“{sheet}”表只含 {total} 行中的 {shown} 行（{order}）；{name}.csv 与 {name}.parquet 含全部行"),
+        Lang::En => format!("report.xlsx: the {sheet} sheet holds {shown} of {total} rows ({order}); {name}.csv and {name}.parquet have every row"),
+    }
+}
+
 fn decimal_f64(d: rust_decimal::Decimal) -> f64 {
     d.to_string().parse().unwrap_or(0.0)
 }
 
-fn write_summary(sheet: &mut Worksheet, lang: Lang, h: &Headline, cards: &[Card], f: &Formats) -> anyhow::Result<()> {
+fn write_summary(sheet: &mut Worksheet, lang: Lang, h: &Headline, cards: &[Card], notes: &[String], f: &Formats) -> anyhow::Result<()> {
     let l = |en, zh| lang.pick(en, zh);
     let heads = [
         l("Figure", "指标").to_string(),
@@ -149,6 +189,10 @@ fn write_summary(sheet: &mut Worksheet, lang: Lang, h: &Headline, cards: &[Card]
             CardValue::Money(d) => sheet.write_number_with_format(row, 1, decimal_f64(*d), &money)?,
             CardValue::Count(n) => sheet.write_number_with_format(row, 1, *n as f64, &f.integer)?,
         };
+    }
+    // Long sentences: not counted in the first column's width.
+    for (i, note) in notes.iter().enumerate() {
+        sheet.write_string(last + 3 + cards.len() as u32 + i as u32, 0, note)?;
     }
     for (c, w) in widths.iter().enumerate() {
         sheet.set_column_width(c as u16, (w.min(&MAX_WIDTH) + 2) as f64)?;
@@ -212,6 +256,19 @@ fn split_figures(frame: &DataFrame, lang: Lang) -> anyhow::Result<DataFrame> {
     Ok(DataFrame::new(frame.height(), columns)?)
 }
 
+/// The width of a numeric column's widest cell as the page shows it: that of its
+/// smallest or its largest value (more digits, or a minus sign), not of every cell.
+fn widest_number(series: &Series, values: &Float64Chunked, kind: Kind) -> anyhow::Result<usize> {
+    let finite = || values.iter().enumerate().filter_map(|(r, v)| v.filter(|v| v.is_finite()).map(|v| (r, v)));
+    let smallest = finite().min_by(|a, b| a.1.total_cmp(&b.1));
+    let largest = finite().max_by(|a, b| a.1.total_cmp(&b.1));
+    let mut widest = 0;
+    for (at, _) in smallest.into_iter().chain(largest) {
+        widest = widest.max(text_width(&format::cell(&series.get(at)?, kind)));
+    }
+    Ok(widest)
+}
+
 fn write_frame(sheet: &mut Worksheet, frame: &DataFrame, lang: Lang, f: &Formats) -> anyhow::Result<()> {
     // The alerts' figure cells take their format from the unit beside them.
     let units: Option<Vec<Option<String>>> = frame
@@ -233,25 +290,32 @@ fn write_frame(sheet: &mut Worksheet, frame: &DataFrame, lang: Lang, f: &Formats
                     _ => 2,
                 };
                 let money = Formats::money(scale);
+                let column_format = match kind {
+                    Kind::Money => &money,
+                    Kind::Percent => &f.percent,
+                    Kind::Integer => &f.integer,
+                    _ => &f.number,
+                };
+                // Cells without a format of their own take the column's: looking a
+                // format up per cell was most of a 200,000-row workbook's time.
+                sheet.set_column_format(c, column_format)?;
                 let values = column.cast(&DataType::Float64)?;
-                for (r, (v, any)) in values.f64()?.iter().zip(series.iter()).enumerate() {
+                width = width.max(widest_number(series, values.f64()?, kind)? + 1);
+                let figures = units.as_ref().filter(|_| column.name().as_str() == "figure");
+                for (r, v) in values.f64()?.iter().enumerate() {
                     let Some(v) = v.filter(|v| v.is_finite()) else { continue };
-                    let cell_format = match (column.name().as_str(), &units) {
-                        ("figure", Some(u)) => match u[r].as_deref() {
-                            Some("%") => &f.percent,
-                            Some("money" | "金额") => &money,
-                            Some("P(alive)") => &f.number,
-                            _ => &f.integer,
-                        },
-                        _ => match kind {
-                            Kind::Money => &money,
-                            Kind::Percent => &f.percent,
-                            Kind::Integer => &f.integer,
-                            _ => &f.number,
-                        },
+                    match figures.map(|u| u[r].as_deref()) {
+                        Some(unit) => {
+                            let cell_format = match unit {
+                                Some("%") => &f.percent,
+                                Some("money" | "金额") => &money,
+                                Some("P(alive)") => &f.number,
+                                _ => &f.integer,
+                            };
+                            sheet.write_number_with_format(rows(r)?, c, v, cell_format)?
+                        }
+                        None => sheet.write_number(rows(r)?, c, v)?,
                     };
-                    width = width.max(text_width(&format::cell(&any, kind)) + 1);
-                    sheet.write_number_with_format(rows(r)?, c, v, cell_format)?;
                 }
             }
             Kind::Date => {
@@ -302,5 +366,34 @@ mod tests {
         assert_eq!(split_figure("P(alive) 0.12"), (Some(0.12), "P(alive)".to_string()));
         assert_eq!(split_figure("odd"), (None, "odd".to_string()));
         assert_eq!(text_width("客户A"), 5);
+    }
+
+    #[test]
+    fn a_long_sheet_keeps_its_weightiest_rows() {
+        let n = MAX_SHEET_ROWS + 2;
+        let ids: Vec<String> = (0..n).map(|i| format!("C{i:06}")).collect();
+        // sales + sales_prev: the rows of the two smallest ids weigh least.
+        let sales: Vec<i64> = (0..n as i64).collect();
+        let prev: Vec<i64> = (0..n as i64).map(|i| if i < 2 { 0 } else { 1 }).collect();
+        let churn = df!("customer_id" => &ids, "sales" => &sales, "sales_prev" => &prev).unwrap();
+        let (kept, cut) = sheet_rows("churn", &churn).unwrap();
+        assert!(cut);
+        assert_eq!(kept.height(), MAX_SHEET_ROWS);
+        let first: Vec<Option<&str>> = kept.column("customer_id").unwrap().str().unwrap().iter().take(2).collect();
+        assert_eq!(first, [Some(ids[n - 1].as_str()), Some(ids[n - 2].as_str())]);
+        let kept_ids: Vec<Option<&str>> = kept.column("customer_id").unwrap().str().unwrap().iter().collect();
+        assert!(!kept_ids.contains(&Some("C000000")) && !kept_ids.contains(&Some("C000001")));
+        // Changes either way: a fall of 1,000,000 weighs most; other tables keep their order.
+        let changes = df!("customer_id" => &ids, "sales_change" => (0..n as i64).map(|i| if i == 7 { -1_000_000 } else { i }).collect::<Vec<_>>()).unwrap();
+        let (kept, _) = sheet_rows("top_movers", &changes).unwrap();
+        assert_eq!(kept.column("customer_id").unwrap().str().unwrap().get(0), Some("C000007"));
+        let (kept, _) = sheet_rows("scorecard", &churn).unwrap();
+        assert_eq!(kept.column("customer_id").unwrap().str().unwrap().get(0), Some("C000000"));
+        let (whole, cut) = sheet_rows("churn", &churn.head(Some(MAX_SHEET_ROWS))).unwrap();
+        assert!(!cut && whole.height() == MAX_SHEET_ROWS);
+        assert_eq!(
+            cut_note("churn", n, Lang::En),
+            "report.xlsx: the churn sheet holds 10,000 of 10,002 rows (the most sales in the last two periods first); churn.csv and churn.parquet have every row"
+        );
     }
 }

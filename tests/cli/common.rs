@@ -104,3 +104,17 @@ pub fn assert_bad_input(run: &Run, needles: &[&str]) {
         assert!(run.stderr.contains(n), "stderr lacks {n:?}: {}", run.stderr);
     }
 }
+
+/// What kam prints on a pseudo-terminal `width` columns wide and 30 lines high (util-linux
+/// script): stdout, and stderr too when `with_stderr`. None without `script`.
+pub fn on_terminal(width: usize, args: &[&str], with_stderr: bool) -> Option<String> {
+    let kam = env!("CARGO_BIN_EXE_kam");
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let stderr = if with_stderr { "" } else { " 2>/dev/null" };
+    let inner = format!("stty cols {width} rows 30; '{kam}' {}{stderr}", quoted.join(" "));
+    let out = std::process::Command::new("script").args(["-qec", &inner, "/dev/null"]).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&out.stdout).replace('\r', ""))
+}

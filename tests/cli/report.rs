@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const TABLES: [&str; 10] = ["abc", "abc_summary", "products", "clv", "churn", "receivables", "alerts", "scorecard", "movers", "cohorts"];
+const TABLES: [&str; 12] =
+    ["abc", "abc_summary", "products", "clv", "churn", "receivables", "alerts", "scorecard", "movers", "cohorts", "top_movers", "at_risk"];
 
 fn report_args(out: &Path, orders: &str) -> Vec<String> {
     let (inv, rec, cus, plan) = (sample("inventory.csv"), sample("receivables.csv"), sample("customers.csv"), sample("plan.csv"));
@@ -178,10 +179,9 @@ fn report_xlsx_has_a_sheet_per_table() {
     use calamine::{open_workbook, Data, Reader, Xlsx};
     let (_dir, out) = sample_report();
     let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
-    // the summary first, then the tables, then the page's two lists without a CSV
+    // the summary first, then the tables (the page's two lists last)
     let mut sheets = vec!["summary".to_string()];
     sheets.extend(TABLES.map(String::from));
-    sheets.extend(["top_movers".to_string(), "at_risk".to_string()]);
     assert_eq!(book.sheet_names(), sheets);
     let summary = book.worksheet_range("abc_summary").unwrap();
     assert_eq!(summary.get((0, 0)), Some(&Data::String("class".into())));
@@ -544,4 +544,24 @@ fn report_refuses_an_unknown_language() {
     let run = kam(&["report", "--period", "2024-12", "--out", "/nonexistent/r", "--orders", "x.csv", "--lang", "fr"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("fr") && run.stderr.contains("zh"), "{}", run.stderr);
+}
+
+#[test]
+fn report_shows_its_stages_on_a_terminal_and_nothing_with_q() {
+    let dir = tempdir();
+    let out = dir.path().join("2024-12");
+    let args = report_args(&out, &sample("orders.csv"));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let Some(shown) = on_terminal(120, &args, true) else {
+        eprintln!("skipped: no util-linux `script` to make a pseudo-terminal");
+        return;
+    };
+    // The first stage is drawn at once; the line is cleared before the summary.
+    assert!(shown.contains("abc of the month"), "{shown}");
+    assert!(shown.contains("Report 2024-12 (as of 2024-12-31) written to"), "{shown}");
+    let quiet = on_terminal(120, &[args.as_slice(), &["-q"]].concat(), true).unwrap();
+    assert_eq!(quiet.trim(), "", "-q on a terminal prints nothing");
+    // Without a terminal (cron, the other tests) no progress is drawn: the golden stderr.
+    let run = report(&dir.path().join("piped"), &sample("orders.csv"));
+    assert!(!run.stderr.contains("abc of the month"));
 }
