@@ -136,10 +136,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     progress.stage("products of the month");
     let (products_table, _) = products::table(&settings, &spec)?;
 
-    // churn, receivables, alerts (as of the month end). The order lines for churn, CLV
-    // and the scorecard are read once (the scorecard's columns are a superset of churn's).
+    // churn, receivables, alerts (as of the month end). The orders for churn, CLV, the
+    // scorecard, cohorts and the headline are read once, summed per order and day.
     progress.stage("reading the order lines");
-    let lines = orders::scored_lines(&settings, &orders)?;
+    let lines = orders::report_lines(&settings, &orders)?;
     progress.stage("churn");
     let rules = churn::rules(&ChurnOptions::defaults(), &settings, as_of);
     let plan = plan::optional(&settings, plan_file.as_deref())?;

@@ -44,12 +44,20 @@ impl NameSources {
     }
 }
 
-/// One name per id: the first non-empty one, in the order of the rows.
-fn first_names(frame: LazyFrame, name: &str) -> LazyFrame {
-    frame
-        .filter(col(name).is_not_null().and(col(name).neq(lit(""))))
-        .group_by_stable([col("customer_id")])
-        .agg([col(name).first().alias("customer_name")])
+/// One name per id: the first non-empty one, in the order of the rows; of order days
+/// (pipelines::orders::order_days), the one of the earliest line.
+pub fn first_names(frame: LazyFrame, name: &str) -> LazyFrame {
+    let named = frame.filter(col(name).is_not_null().and(col(name).neq(lit(""))));
+    let first = if frame_has(&named, "name_at") {
+        col(name).sort_by([col("name_at")], SortMultipleOptions::default()).first()
+    } else {
+        col(name).first()
+    };
+    named.group_by_stable([col("customer_id")]).agg([first.alias("customer_name")])
+}
+
+fn frame_has(frame: &LazyFrame, column: &str) -> bool {
+    frame.clone().collect_schema().is_ok_and(|s| s.contains(column))
 }
 
 fn beside(frame: DataFrame, key: &str, name: &str, sources: &[LazyFrame]) -> anyhow::Result<DataFrame> {

@@ -24,14 +24,14 @@ fn scale_of(frame: &DataFrame, column: &str) -> usize {
     }
 }
 
-/// customer_id -> customer_name (the first name given), empty names when the orders have none.
+/// customer_id -> customer_name (the first name given in the orders), empty names when the orders have none.
 fn names(lines: &DataFrame) -> LazyFrame {
-    let name = if has(lines, "customer_name") {
-        col("customer_name").drop_nulls().first()
-    } else {
-        lit(NULL).cast(DataType::String).first()
-    };
-    lines.clone().lazy().group_by([col("customer_id")]).agg([name.alias("customer_name")])
+    let customers = lines.clone().lazy().select([col("customer_id")]).unique(None, UniqueKeepStrategy::Any);
+    if !has(lines, "customer_name") {
+        return customers.with_column(lit(NULL).cast(DataType::String).alias("customer_name"));
+    }
+    let named = crate::pipelines::names::first_names(lines.clone().lazy(), "customer_name");
+    customers.join(named, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
 }
 
 /// customer_id, customer_name, yearly_sales (see the module's note).

@@ -565,3 +565,52 @@ fn report_shows_its_stages_on_a_terminal_and_nothing_with_q() {
     let run = report(&dir.path().join("piped"), &sample("orders.csv"));
     assert!(!run.stderr.contains("abc of the month"));
 }
+
+/// The report sums the orders per order and day before churn, CLV and the scorecard
+/// (pipelines::orders::order_days); the commands read the lines. Both must agree on a
+/// file with what that summing could get wrong: an order over two days, an order with
+/// a line without cost, a first line without a name and names that change.
+#[test]
+fn report_tables_equal_the_commands_on_orders_that_span_days_and_lack_costs() {
+    let dir = tempdir();
+    let orders = write(
+        dir.path(),
+        "orders.csv",
+        "order_id,order_date,customer_id,customer_name,product_id,amount,cost\n\
+         O1,2024-11-05,C1,,P1,100.00,60.00\n\
+         O1,2024-11-05,C1,Acme,P2,50.00,\n\
+         O2,2024-11-20,C2,Beta,P1,200.00,120.00\n\
+         O3,2024-12-01,C1,Acme Old,P1,30.00,10.00\n\
+         O3,2024-12-02,C1,Acme,P2,20.00,5.00\n\
+         O4,2024-12-10,C2,Gamma,P1,80.00,40.00\n\
+         O5,2024-06-10,C3,Delta,P1,500.00,300.00\n\
+         O6,2024-07-10,C3,Delta,P1,400.00,250.00\n\
+         O7,2024-10-01,C4,,P1,10.00,5.00\n\
+         O8,2024-10-02,C4,First,P1,10.00,5.00\n\
+         O7,2024-10-01,C4,Later,P2,10.00,5.00\n"
+            .as_bytes(),
+    );
+    let o = orders.to_str().unwrap();
+    let out = dir.path().join("2024-12");
+    let run = kam(&["report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", o, "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (table, command) in [("churn", "churn"), ("scorecard", "scorecard")] {
+        let alone = kam(&[command, o, "--as-of", "2024-12-31", "-q", "--format", "csv"]);
+        assert_eq!(alone.code, 0, "{}", alone.stderr);
+        let in_report = std::fs::read_to_string(out.join(format!("{table}.csv"))).unwrap();
+        assert_eq!(in_report, alone.stdout, "{table}");
+    }
+    // By hand: C1 has two orders (O3 spans two days), three order days, and the name of
+    // its first named line; its gross profit is unknown (a line of O1 has no cost).
+    let churn = std::fs::read_to_string(out.join("churn.csv")).unwrap();
+    let rows = csv_rows(&churn);
+    let at = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let c1 = rows.iter().find(|r| r[0] == "C1").unwrap();
+    assert_eq!((c1[at("customer_name")].as_str(), c1[at("orders")].as_str()), ("Acme", "2"));
+    assert_eq!((c1[at("first_order")].as_str(), c1[at("last_order")].as_str()), ("2024-11-05", "2024-12-02"));
+    let c2 = rows.iter().find(|r| r[0] == "C2").unwrap();
+    assert_eq!(c2[at("customer_name")], "Beta");
+    // C4's order O7 comes first, but its named line comes after O8's.
+    let c4 = rows.iter().find(|r| r[0] == "C4").unwrap();
+    assert_eq!((c4[at("customer_name")].as_str(), c4[at("orders")].as_str()), ("First", "2"));
+}
