@@ -11,9 +11,11 @@ same run. Before timing, the outputs are compared to the cent: a baseline that
 computes something else would make the comparison meaningless, so a mismatch
 stops the bench.
 
-Then the CLV section (bench/clv_bench.py): kam clv against lifetimes.
+Then the CLV section (bench/clv_bench.py): kam clv against lifetimes; then the monthly
+job (bench/monthly_bench.py): each command of the cron job and `kam report` at 2 M and
+10 M lines, as multiples of `kam abc` in the same run.
 
-Environment: BENCH_CLV (1 default, 0 to skip, large for 1 M customers), BENCH_SIZES (default "1000000 10000000"), BENCH_RUNS (default 5),
+Environment: BENCH_CLV (1 default, 0 to skip, large for 1 M customers), BENCH_MONTHLY (1 default, 0 to skip), BENCH_SIZES (default "1000000 10000000"), BENCH_RUNS (default 5),
 BENCH_FORMATS (default "csv parquet"), BENCH_COMMANDS (default "abc products").
 """
 import csv
@@ -145,6 +147,10 @@ def main():
     clv = os.environ.get("BENCH_CLV", "1")
     if clv != "0":
         sh([sys.executable, str(ROOT / "bench" / "clv_bench.py"), *(["--large"] if clv == "large" else [])])
+    # The monthly job: every command of the cron job and the report, as multiples of
+    # kam abc (bench/monthly_bench.py; BENCH_MONTHLY=0 skips it).
+    if os.environ.get("BENCH_MONTHLY", "1") != "0":
+        sh([sys.executable, str(ROOT / "bench" / "monthly_bench.py")])
 
 
 def print_table(results, runs):
