@@ -295,7 +295,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         }
         sheets.push((name, rows));
     }
-    notes.extend(cut.iter().map(|(name, rows)| xlsx::cut_note(name, *rows, Lang::En)));
+    notes.extend(xlsx::cut_summary(&cut));
     let workbook_notes: Vec<String> = cut.iter().map(|(name, rows)| xlsx::cut_note(name, *rows, lang)).collect();
 
     let mut files: Vec<String> = tables.iter().flat_map(|t| [format!("{}.csv", t.name), format!("{}.parquet", t.name)]).collect();

@@ -111,7 +111,22 @@ pub fn sheet_rows(name: &str, frame: &DataFrame) -> anyhow::Result<(DataFrame, b
     Ok((ordered.limit(MAX_SHEET_ROWS as IdxSize).collect()?, true))
 }
 
-/// What a cut sheet leaves out, for stderr, the page and the summary sheet.
+/// The cut sheets in one line, for stderr and the page.
+pub fn cut_summary(cut: &[(&str, usize)]) -> Option<String> {
+    if cut.is_empty() {
+        return None;
+    }
+    let sheets: Vec<String> = cut.iter().map(|(name, rows)| format!("{name} (of {})", crate::output::with_thousands(&rows.to_string()))).collect();
+    Some(format!(
+        "report.xlsx: {} sheets are cut to {} rows: {}; churn keeps the most sales of the last two periods, top_movers the \
+         largest changes either way, the others the top of their table. The CSV and Parquet files have every row.",
+        cut.len(),
+        crate::output::with_thousands(&MAX_SHEET_ROWS.to_string()),
+        sheets.join(", ")
+    ))
+}
+
+/// What a cut sheet leaves out, for the summary sheet.
 pub fn cut_note(name: &str, rows: usize, lang: Lang) -> String {
     let order = match name {
         "churn" => lang.pick("the most sales in the last two periods first", "按近两期销售额从高到低"),
@@ -391,6 +406,13 @@ mod tests {
         assert_eq!(kept.column("customer_id").unwrap().str().unwrap().get(0), Some("C000000"));
         let (whole, cut) = sheet_rows("churn", &churn.head(Some(MAX_SHEET_ROWS))).unwrap();
         assert!(!cut && whole.height() == MAX_SHEET_ROWS);
+        assert_eq!(
+            cut_summary(&[("churn", n), ("clv", 20_000)]).unwrap(),
+            "report.xlsx: 2 sheets are cut to 10,000 rows: churn (of 10,002), clv (of 20,000); churn keeps the most sales of \
+             the last two periods, top_movers the largest changes either way, the others the top of their table. The CSV and \
+             Parquet files have every row."
+        );
+        assert_eq!(cut_summary(&[]), None);
         assert_eq!(
             cut_note("churn", n, Lang::En),
             "report.xlsx: the churn sheet holds 10,000 of 10,002 rows (the most sales in the last two periods first); churn.csv and churn.parquet have every row"

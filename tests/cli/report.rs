@@ -614,3 +614,29 @@ fn report_tables_equal_the_commands_on_orders_that_span_days_and_lack_costs() {
     let c4 = rows.iter().find(|r| r[0] == "C4").unwrap();
     assert_eq!((c4[at("customer_name")].as_str(), c4[at("orders")].as_str()), ("First", "2"));
 }
+
+/// More customers than a sheet holds: the workbook's sheets are cut to 10,000 rows and
+/// say so, and the CSV files keep every row.
+#[test]
+fn report_cuts_long_sheets_and_says_so() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let dir = tempdir();
+    let data = dir.path().join("data");
+    let gen = kam(&["generate", "--orders", "30000", "--customers", "12000", "--seed", "2", "--out", data.to_str().unwrap(), "-q"]);
+    assert_eq!(gen.code, 0, "{}", gen.stderr);
+    let out = dir.path().join("r");
+    let orders = data.join("orders.csv");
+    let run = kam(&["report", "--period", "2024-12", "--out", out.to_str().unwrap(), "--orders", orders.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let churn_rows = std::fs::read_to_string(out.join("churn.csv")).unwrap().lines().count() - 1;
+    assert!(churn_rows > 10_000, "{churn_rows} customers");
+    let note = run.stderr.lines().find(|l| l.contains("sheets are cut to 10,000 rows")).expect("a note on the cut");
+    let with_comma = format!("{},{:03}", churn_rows / 1000, churn_rows % 1000); // 10,000 to 999,999
+    assert!(note.contains(&format!("churn (of {with_comma})")), "{note}");
+    let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
+    let churn = book.worksheet_range("churn").unwrap();
+    assert_eq!(churn.height(), 10_001, "header and 10,000 rows");
+    let summary = book.worksheet_range("summary").unwrap();
+    let said = summary.rows().flatten().any(|c| c.to_string().contains("churn.csv and churn.parquet have every row"));
+    assert!(said, "the summary sheet names the cut");
+}
