@@ -380,6 +380,18 @@ fn products_section(html: &mut String, products: &DataFrame, lang: Lang) {
     }
 }
 
+/// A chart's section: its heading, the SVG and its caption, or why there is no chart.
+fn chart_section(html: &mut String, id: &str, title: &str, svg: Option<&str>, explained: &str, missing: &str) {
+    html.push_str(&format!("<h2 id=\"{id}\">{title}</h2>"));
+    match svg {
+        Some(svg) => {
+            html.push_str(&format!("<div class=\"chart\" id=\"{id}-chart\">{svg}</div>\n"));
+            html.push_str(&caption(explained));
+        }
+        None => html.push_str(&caption(missing)),
+    }
+}
+
 pub fn render(p: &Page) -> String {
     let lang = p.lang;
     let l = |en, zh| lang.pick(en, zh);
@@ -444,28 +456,29 @@ pub fn render(p: &Page) -> String {
         html.push_str(&table(lost, &["customer_id", "customer_name", "status", "last_order", "days_since_last", "at_stake", "sales_last_year"], 20, lang, None));
     }
 
-    html.push_str(&format!("\n<h2 id=\"pareto\">{}</h2>", l("Pareto (ABC) of customers", "客户帕累托（ABC）分析")));
-    match &p.pareto_svg {
-        Some(svg) => {
-            html.push_str(&format!("<div class=\"chart\" id=\"pareto-chart\">{svg}</div>\n"));
-            html.push_str(&caption(l(
-                "Cumulative share of the month's sales against the share of customers, largest first: the steeper the start, the more sales depend on a few customers. Where the curve crosses the red and green lines is where class A and B end.",
-                "按销售额从大到小排列的客户累计销售占比：曲线起步越陡，销售越依赖少数客户。曲线与红线、绿线的交点即A类、B类的分界。",
-            )));
-        }
-        None => html.push_str(&caption(l("No positive sales in the period: no Pareto chart.", "本期没有正的销售额：无帕累托图。"))),
-    }
-    html.push_str(&format!("<h2 id=\"aging\">{}</h2>", l("Receivables aging", "应收账款账龄")));
-    match &p.aging_svg {
-        Some(svg) => {
-            html.push_str(&format!("<div class=\"chart\" id=\"aging-chart\">{svg}</div>\n"));
-            html.push_str(&caption(l(
-                "Open receivables at the month end by days past due: money in the right-hand bars is the hardest to collect. Per customer in receivables.csv.",
-                "月末未收应收款按逾期天数分段：越靠右的金额越难收回。各客户明细见 receivables.csv。",
-            )));
-        }
-        None => html.push_str(&caption(l("No receivables given: no aging chart.", "未提供应收数据：无账龄图。"))),
-    }
+    html.push('\n');
+    chart_section(
+        &mut html,
+        "pareto",
+        l("Pareto (ABC) of customers", "客户帕累托（ABC）分析"),
+        p.pareto_svg.as_deref(),
+        l(
+            "Cumulative share of the month's sales against the share of customers, largest first: the steeper the start, the more sales depend on a few customers. Where the curve crosses the red and green lines is where class A and B end.",
+            "按销售额从大到小排列的客户累计销售占比：曲线起步越陡，销售越依赖少数客户。曲线与红线、绿线的交点即A类、B类的分界。",
+        ),
+        l("No positive sales in the period: no Pareto chart.", "本期没有正的销售额：无帕累托图。"),
+    );
+    chart_section(
+        &mut html,
+        "aging",
+        l("Receivables aging", "应收账款账龄"),
+        p.aging_svg.as_deref(),
+        l(
+            "Open receivables at the month end by days past due: money in the right-hand bars is the hardest to collect. Per customer in receivables.csv.",
+            "月末未收应收款按逾期天数分段：越靠右的金额越难收回。各客户明细见 receivables.csv。",
+        ),
+        l("No receivables given: no aging chart.", "未提供应收数据：无账龄图。"),
+    );
 
     html.push_str(&format!("<h2 id=\"warnings\">{}</h2>", l("Top warnings by money at stake", "涉及金额最大的预警")));
     match p.warnings {
