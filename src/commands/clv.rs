@@ -44,6 +44,13 @@ impl Terms {
                 return Err(bad_input(format!("--calibration-end {c} must be before --as-of {a}: the holdout period is empty")));
             }
         }
+        if calibration_end.is_some() && args.customers.is_some() {
+            // The calibration check has a row per purchase count, not per customer: no names to add.
+            return Err(bad_input(
+                "--customers puts names beside the customers; --calibration-end writes the calibration check, which has no \
+                 customer rows: drop --customers (or --calibration-end)",
+            ));
+        }
         let discount = args.discount.as_f64();
         if !(0.0..=10.0).contains(&discount) {
             return Err(bad_input(format!("--discount must be an annual rate between 0 and 10 (1000%), not {discount}")));

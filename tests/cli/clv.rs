@@ -178,6 +178,9 @@ fn calibration_check_on_generated_data() {
     assert_eq!(customers[customers.len() - 1], known);
     assert_eq!(customers[..customers.len() - 1].iter().sum::<usize>(), known);
     assert!(run.stderr.contains("Calibration check"), "{}", run.stderr);
+    // --customers would add names to a table without customer rows: refused, not ignored.
+    let named = kam(&["clv", path(&orders), "--calibration-end", "2024-06-30", "--customers", &sample("customers.csv")]);
+    assert_bad_input(&named, &["--calibration-end writes the calibration check", "drop --customers"]);
 }
 
 #[test]
