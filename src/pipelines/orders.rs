@@ -38,7 +38,7 @@ pub fn report_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame>
 
 /// The order lines summed in the same pass that reads them: one row per customer,
 /// order (where the file has order_id), order date and presence of cost, with the
-/// `amount` and `cost` sums and the number of `lines`.
+/// `amount` and `cost` sums.
 ///
 /// Every figure churn, CLV, the scorecard and the report take from lines comes out the
 /// same from these rows: money sums, distinct orders and order days, each customer's
@@ -47,7 +47,7 @@ pub fn report_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame>
 /// `customer_name` is the first non-empty name of a row's lines and `name_at` the
 /// index of that line in the files, so that a customer's first name in file order can
 /// still be told (pipelines::names). Rows are in the order of their first line.
-pub fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyhow::Result<DataFrame> {
+fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyhow::Result<DataFrame> {
     let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(optional);
     let opts = s.input(TableKind::Orders, files);
     crate::input::query(&opts, &request, |lines| {
@@ -56,7 +56,7 @@ pub fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> 
         let mut keys = vec![col("customer_id")];
         keys.extend(has("order_id").then(|| col("order_id")));
         keys.push(col("order_date"));
-        let mut aggs = vec![col("amount").sum(), len().cast(DataType::UInt32).alias("lines"), col(LINE).min().alias(FIRST_LINE)];
+        let mut aggs = vec![col("amount").sum(), col(LINE).min().alias(FIRST_LINE)];
         if has("cost") {
             keys.push(col("cost").is_null().alias(NO_COST));
             aggs.push(col("cost").sum());
@@ -84,7 +84,6 @@ pub fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> 
         columns.extend(has("order_id").then(|| col("order_id")));
         columns.extend([col("order_date"), col("amount")]);
         columns.extend(has("cost").then(|| col("cost")));
-        columns.push(col("lines"));
         if has("customer_name") {
             columns.extend([col("customer_name"), col("name_at")]);
         }
