@@ -154,6 +154,24 @@ fn sap_csv_with_semicolons_decimal_commas_day_first_dates_and_a_total() {
     assert!(stderr.contains("dropped 1 row(s)"), "{stderr}");
 }
 
+/// Windows exports end lines with CRLF. The title rows above the header, the blank
+/// row and the 合计 row are skipped as in an LF file, and a bad value is placed on its
+/// own line: 2024-02-02 is the fourth data line, line 8 below the header on line 4.
+#[test]
+fn crlf_csv_with_title_rows_a_blank_row_and_a_total() {
+    let dir = tempdir();
+    let mut text = String::from("销售订单明细表\r\n日期：2024-01-01 至 2024-02-29\r\n\r\n单据日期,客户编码,存货编码,金额\r\n");
+    for (d, c, p, a) in LINES {
+        text.push_str(&format!("{d},{c},{p},{a}\r\n"));
+    }
+    text.push_str("合计,,,3170.50\r\n");
+    let path = write(dir.path(), "kingdee.csv", text.as_bytes());
+    let stderr = assert_same_abc(path.to_str().unwrap(), &[], dir.path());
+    assert!(stderr.contains("dropped 1 row(s)") && stderr.contains("(line 11)"), "{stderr}");
+    let bad = write(dir.path(), "bad.csv", text.replace("2024-02-02", "2024-13-02").as_bytes());
+    assert_bad_input(&kam(&["abc", bad.to_str().unwrap()]), &["row 4 (line 8)", "2024-13-02"]);
+}
+
 #[test]
 fn odoo_csv_with_datetimes_and_one_currency() {
     let dir = tempdir();

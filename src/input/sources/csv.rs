@@ -207,7 +207,7 @@ pub fn take_header(name: &str, c: &mut CsvText, forced: Option<usize>) -> anyhow
         let position = reader.position().clone();
         match reader.read_record(&mut record) {
             Ok(true) => {
-                starts.push((position.byte() as usize, position.line()));
+                starts.push(position.byte() as usize);
                 rows.push(record.iter().map(str::to_string).collect::<Vec<_>>());
             }
             Ok(false) => break,
@@ -223,7 +223,8 @@ pub fn take_header(name: &str, c: &mut CsvText, forced: Option<usize>) -> anyhow
         return Err(bad_input(format!("{name}: --header-row {} is past the end of the file", pick.index + 1)));
     }
     if !pick.is_first_row() {
-        let (start, line) = starts.get(pick.skipped()).copied().unwrap_or((c.text.len(), starts.last().map_or(1, |s| s.1) + 1));
+        let start = starts.get(pick.skipped()).map_or(c.text.len(), |&byte| record_start(&c.text, byte));
+        let line = line_of_byte(c, start);
         let mut writer = csv::WriterBuilder::new().delimiter(c.delimiter).from_writer(Vec::new());
         writer.write_record(&pick.names).map_err(|e| bad_input(format!("{name}: {e}")))?;
         let mut text = writer.into_inner().map_err(|e| bad_input(format!("{name}: {e}")))?;
@@ -251,11 +252,22 @@ pub fn line_of_row(c: &CsvText, row: usize) -> Option<u64> {
 /// CRLF header (the '\n' is taken as the start of the next record), so lines are
 /// counted from the byte offset: "\r\n", "\n" and a lone "\r" each end one line.
 fn line_at(c: &CsvText, position: &csv::Position) -> u64 {
-    let mut start = (position.byte() as usize).min(c.text.len());
-    // Only the '\n' of a CRLF is skipped: a blank line is a record of its own.
-    if start > 0 && c.text.get(start) == Some(&b'\n') && c.text[start - 1] == b'\r' {
-        start += 1;
+    line_of_byte(c, record_start(&c.text, position.byte() as usize))
+}
+
+/// Where the record csv places at `byte` starts: past the '\n' of a CRLF that csv
+/// leaves in front of it. Only that '\n' is skipped: a blank line is a record of its own.
+fn record_start(text: &[u8], byte: usize) -> usize {
+    let start = byte.min(text.len());
+    if start > 0 && text.get(start) == Some(&b'\n') && text[start - 1] == b'\r' {
+        start + 1
+    } else {
+        start
     }
+}
+
+/// The file line of the text's byte `start`.
+fn line_of_byte(c: &CsvText, start: usize) -> u64 {
     let before = &c.text[..start];
     let ends = before
         .iter()
