@@ -64,7 +64,7 @@ pub fn duplicates(files: &mut [FileRows], opts: &InputOptions) -> anyhow::Result
             return Err(bad_input(format!("{what} would be counted twice. Pass --dedupe to drop the copies, or give each line in one file only")));
         }
         if !opts.quiet {
-            eprintln!("kam: note: {what}; dropped by --dedupe");
+            say_once!("kam: note: {what}; dropped by --dedupe");
         }
         files[f].frame = files[f].frame.filter(&!&copies)?;
     }
@@ -95,7 +95,7 @@ pub fn currencies(frame: DataFrame, opts: &InputOptions) -> anyhow::Result<DataF
             return Err(bad_input(format!("--currency {keep}: no line is in {keep}; the currency column holds {listed}")));
         }
         if kept.height() < frame.height() && !opts.quiet {
-            eprintln!("kam: note: --currency {keep}: kept {} of {} lines; the currency column holds {listed}", kept.height(), frame.height());
+            say_once!("kam: note: --currency {keep}: kept {} of {} lines; the currency column holds {listed}", kept.height(), frame.height());
         }
         frame = kept;
     } else if let Some(path) = &opts.fx {
@@ -167,7 +167,7 @@ fn convert(mut frame: DataFrame, codes: &[Option<String>], path: &Path, opts: &I
         frame.with_column(converted)?;
     }
     if !opts.quiet {
-        eprintln!("kam: note: amounts converted with the rates in {} (rounded half to even to {scale} decimals)", path.display());
+        say_once!("kam: note: amounts converted with the rates in {} (rounded half to even to {scale} decimals)", path.display());
     }
     Ok(frame)
 }

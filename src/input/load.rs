@@ -86,7 +86,7 @@ fn load_one(location: &Location, opts: &InputOptions, req: &Request, keyed: bool
         let keep = !&parsed.bad_rows;
         let skipped = parsed.bad_rows.sum().unwrap_or(0);
         if !opts.quiet {
-            eprintln!(
+            say_once!(
                 "kam: warning: skipped {skipped} of {} rows with unreadable values; the first: {}",
                 raw_kept.height(),
                 problem_message(&source, header, &at_row, false)
@@ -139,7 +139,7 @@ fn note_dropped(source: &Source, dropped: &rows::Dropped, kept: &DataFrame, opts
         .and_then(|s| s.value().to_string().parse().ok());
     if let (Some((i, stated)), Some(sum)) = (dropped.grand_total, kept_sum) {
         if stated != sum {
-            eprintln!(
+            say_once!(
                 "kam: warning: {}: the file states a total of {} (row {}{}) but the rows kept add up to {}: check the export",
                 source.name,
                 with_thousands(&stated.to_string()),
@@ -154,7 +154,7 @@ fn note_dropped(source: &Source, dropped: &rows::Dropped, kept: &DataFrame, opts
             (Some((_, s)), Some(k)) if s == k => " The rows kept add up to the file's stated total.",
             _ => "",
         };
-        eprintln!(
+        say_once!(
             "kam: note: {}: dropped {} row(s) that are not data (totals, subtotals, repeated headers, footers){first}; their amounts sum to {}.{stated}",
             source.name,
             dropped.rows,

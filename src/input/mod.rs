@@ -7,8 +7,11 @@
 //! `rows` (non-data rows), `checks` (across files), and two ways to read: `scan`
 //! (streamed) and `load` (thorough). This module only chooses between them.
 
+#[macro_use]
+mod notes;
 mod checks;
 mod load;
+
 pub mod request;
 pub mod resolve;
 pub mod roles;

@@ -640,3 +640,22 @@ fn report_cuts_long_sheets_and_says_so() {
     let said = summary.rows().flatten().any(|c| c.to_string().contains("churn.csv and churn.parquet have every row"));
     assert!(said, "the summary sheet names the cut");
 }
+
+/// The report reads the orders for several sections; a 合计 row is dropped from each
+/// read, and said once. The tables are those of the file without it.
+#[test]
+fn report_says_a_dropped_totals_row_once_and_its_tables_are_the_clean_ones() {
+    let dir = tempdir();
+    let mut text = std::fs::read_to_string(sample("orders.csv")).unwrap();
+    text.push_str("合计,,,,,,,,,,,\n");
+    let orders = write(dir.path(), "orders.csv", text.as_bytes());
+    let out = dir.path().join("r");
+    let run = report(&out, orders.to_str().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("dropped 1 row(s) that are not data").count(), 1, "{}", run.stderr);
+    let (_clean_dir, clean) = sample_report();
+    for table in TABLES {
+        let name = format!("{table}.csv");
+        assert_eq!(std::fs::read(out.join(&name)).unwrap(), std::fs::read(clean.join(&name)).unwrap(), "{name}");
+    }
+}
