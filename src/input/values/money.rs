@@ -93,15 +93,15 @@ fn half_width(c: char) -> char {
 }
 
 /// An amount with what ERP exports put around it: currency signs and codes (¥ ￥ $ € £
-/// 元 RMB CNY), spaces, full-width characters, a sign in front, behind (100.20-) or as
-/// parentheses, CR (negative) or DR after it, and thousands groups of three. With
-/// `decimal_comma`, ',' is the decimal separator and '.' or a space groups thousands.
+/// 元 RMB CNY) before or after it, spaces, full-width characters, a sign in front,
+/// behind (100.20-) or as parentheses, CR (negative) or DR after it, and thousands
+/// groups of three. With `decimal_comma`, ',' is the decimal separator and '.' groups
+/// thousands. A space inside the number groups thousands too, so it must fall between
+/// groups of three: '1 2' and '1€2' are no amounts (not 12).
 /// The count of 10^-scale units; None for anything else, or more than `scale` decimals.
 pub fn thorough_amount(s: &str, scale: usize, decimal_comma: bool) -> Option<i128> {
-    let mut t: String = s.chars().map(half_width).filter(|c| !c.is_whitespace() && !"¥￥$€£元".contains(*c)).collect();
-    for code in ["RMB", "CNY"] {
-        t = t.replace(code, "");
-    }
+    let mapped: String = s.chars().map(half_width).collect();
+    let mut t = without_currency(&mapped).to_string();
     let mut negative = false;
     let upper = t.to_ascii_uppercase();
     if upper.ends_with("CR") {
@@ -110,20 +110,22 @@ pub fn thorough_amount(s: &str, scale: usize, decimal_comma: bool) -> Option<i12
     } else if upper.ends_with("DR") {
         t.truncate(t.len() - 2);
     }
+    t = without_currency(&t).to_string();
     if let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-        t = inner.to_string();
+        t = without_currency(inner).to_string();
         negative = !negative;
     }
     if let Some(rest) = t.strip_suffix('-') {
-        t = rest.to_string();
+        t = without_currency(rest).to_string();
         negative = !negative;
     } else if let Some(rest) = t.strip_prefix('-') {
-        t = rest.to_string();
+        t = without_currency(rest).to_string();
         negative = !negative;
     } else if let Some(rest) = t.strip_prefix('+') {
-        t = rest.to_string();
+        t = without_currency(rest).to_string();
     }
     let (group, point) = if decimal_comma { ('.', ',') } else { (',', '.') };
+    let t: String = t.chars().map(|c| if c.is_whitespace() { group } else { c }).collect();
     let (whole, decimals) = match t.split_once(point) {
         Some((w, d)) => (w, Some(d)),
         None => (t.as_str(), None),
@@ -141,6 +143,22 @@ pub fn thorough_amount(s: &str, scale: usize, decimal_comma: bool) -> Option<i12
     }
     let units = plain_amount(&plain, scale)?;
     Some(if negative { -units } else { units })
+}
+
+/// `t` without surrounding space and the currency signs and codes before or after it.
+fn without_currency(t: &str) -> &str {
+    const AFFIXES: [&str; 8] = ["¥", "￥", "$", "€", "£", "元", "RMB", "CNY"];
+    let mut t = t.trim();
+    loop {
+        let before = t;
+        for affix in AFFIXES {
+            t = t.strip_prefix(affix).unwrap_or(t);
+            t = t.strip_suffix(affix).unwrap_or(t).trim();
+        }
+        if t == before {
+            return t;
+        }
+    }
 }
 
 /// Whether ',' is the decimal separator in these amounts: some value ends in ',' and one
@@ -312,6 +330,25 @@ mod tests {
         assert_eq!(thorough_amount("717,70", 2, true), Some(71770));
         assert_eq!(thorough_amount("1 234,5", 2, true), Some(123450));
         assert_eq!(thorough_amount("12.00", 2, true), None);
+    }
+
+    #[test]
+    fn currency_and_spaces_are_read_only_around_the_number_or_between_groups() {
+        let read = |s: &str| thorough_amount(s, 2, false);
+        assert_eq!(read("-¥1,000"), Some(-100000));
+        assert_eq!(read("¥-1,000"), Some(-100000));
+        assert_eq!(read("(￥7.25)"), Some(-725));
+        assert_eq!(read("1,000.00 RMB"), Some(100000));
+        assert_eq!(read("- 100.00 元"), Some(-10000));
+        assert_eq!(read("1 234.50"), Some(123450));
+        assert_eq!(read("1\u{a0}234\u{a0}567,89".replace(',', ".").as_str()), Some(123456789));
+        // Inside the number a sign, a code or a space out of place is no amount.
+        assert_eq!(read("1€2"), None);
+        assert_eq!(read("1 2"), None);
+        assert_eq!(read("12 34.00"), None);
+        assert_eq!(read("1RMB2"), None);
+        assert_eq!(read("12. 50"), None);
+        assert_eq!(thorough_amount("1 234 567,8", 2, true), Some(123456780));
     }
 
     #[test]
