@@ -96,7 +96,7 @@ fn load_one(location: &Location, opts: &InputOptions, req: &Request, keyed: bool
         keep_rows = Some(keep);
     }
     if dropped.rows > 0 {
-        note_dropped(&source, &dropped, &frame, opts);
+        note_dropped(&source, &dropped, &frame, rows::money_column(&found), opts);
     }
     let keys = if keyed {
         let mut all_kept = read.take(&kept)?;
@@ -130,11 +130,10 @@ fn row_keys(frame: &DataFrame) -> anyhow::Result<Vec<String>> {
 }
 
 /// The stderr note on the rows dropped, and the check of a stated grand total.
-fn note_dropped(source: &Source, dropped: &rows::Dropped, kept: &DataFrame, opts: &InputOptions) {
+fn note_dropped(source: &Source, dropped: &rows::Dropped, kept: &DataFrame, money: Option<&str>, opts: &InputOptions) {
     let first = dropped.first.as_ref().map_or(String::new(), |(i, why)| format!("; the first: '{why}' at row {}{}", i + 1, source.place_of_row(i + 1)));
-    let kept_sum: Option<Decimal> = kept
-        .column("amount")
-        .ok()
+    let kept_sum: Option<Decimal> = money
+        .and_then(|name| kept.column(name).ok())
         .and_then(|c| c.as_materialized_series().sum_reduce().ok())
         .and_then(|s| s.value().to_string().parse().ok());
     if let (Some((i, stated)), Some(sum)) = (dropped.grand_total, kept_sum) {
@@ -154,11 +153,17 @@ fn note_dropped(source: &Source, dropped: &rows::Dropped, kept: &DataFrame, opts
             (Some((_, s)), Some(k)) if s == k => " The rows kept add up to the file's stated total.",
             _ => "",
         };
+        // "Sum to 0" would read as a checked figure when no dropped row had an amount at all.
+        let amounts = match (money, dropped.amounts) {
+            (None, _) => String::new(),
+            (Some(_), 0) => "; none of them has an amount".to_string(),
+            (Some(_), n) if n < dropped.rows => format!("; the {n} with an amount sum to {}", with_thousands(&dropped.sum.to_string())),
+            (Some(_), _) => format!("; their amounts sum to {}", with_thousands(&dropped.sum.to_string())),
+        };
         say_once!(
-            "kam: note: {}: dropped {} row(s) that are not data (totals, subtotals, repeated headers, footers){first}; their amounts sum to {}.{stated}",
+            "kam: note: {}: dropped {} row(s) that are not data (totals, subtotals, repeated headers, footers){first}{amounts}.{stated}",
             source.name,
-            dropped.rows,
-            with_thousands(&dropped.sum.to_string())
+            dropped.rows
         );
     }
 }

@@ -17,8 +17,9 @@ pub struct Dropped {
     pub rows: usize,
     /// The first dropped row's index and what marked it.
     pub first: Option<(usize, String)>,
-    /// The dropped rows' amounts that could be read, summed.
+    /// The dropped rows' amounts that could be read, summed, and how many there were.
     pub sum: Decimal,
+    pub amounts: usize,
     /// The last grand total's amount (合计, 总计, Total, Grand total; not a subtotal).
     pub grand_total: Option<(usize, Decimal)>,
 }
@@ -36,12 +37,19 @@ fn is_grand_total(s: &str) -> bool {
         && !f.starts_with('第') && ["合计", "合計", "总计", "總計", "总合计", "total", "grandtotal", "totals"].iter().any(|m| f.trim_end_matches([':', '：']) == *m || f.starts_with(m))
 }
 
+/// The column whose amounts a dropped row is summed by: `amount` (orders, receivables),
+/// else the table's first money role (planned_amount in a plan).
+pub fn money_column(roles: &[(Role, String)]) -> Option<&str> {
+    let money = || roles.iter().find(|(r, _)| r.kind == Kind::Money);
+    roles.iter().find(|(r, _)| r.name == "amount").or_else(money).map(|(r, _)| r.name.as_ref())
+}
+
 /// The non-data rows of `raw` (columns named by role, `headers` their headers in the
 /// file), and the kept rows' indices.
 pub fn find(raw: &DataFrame, roles: &[(Role, String)], money_scale: usize, decimal_comma: bool) -> Dropped {
     let mut dropped = Dropped::default();
     let columns: Vec<(&Role, &str, &Column)> = roles.iter().filter_map(|(r, h)| Some((r, h.as_str(), raw.column(&r.name).ok()?))).collect();
-    let amount = raw.column("amount").ok();
+    let amount = money_column(roles).and_then(|name| raw.column(name).ok());
     for i in 0..raw.height() {
         let cells: Vec<Option<String>> = columns.iter().map(|(_, _, c)| cell(c, i)).collect();
         let marker = columns.iter().zip(&cells).find_map(|((role, _, _), value)| {
@@ -64,6 +72,7 @@ pub fn find(raw: &DataFrame, roles: &[(Role, String)], money_scale: usize, decim
         let value = amount.and_then(|a| cell(a, i)).and_then(|t| money::thorough_amount(&t, money_scale, decimal_comma)).map(|u| Decimal::from_i128_with_scale(u, money_scale as u32));
         if let Some(v) = value {
             dropped.sum += v;
+            dropped.amounts += 1;
             if is_grand_total(&why) {
                 dropped.grand_total = Some((i, v));
             }

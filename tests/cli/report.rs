@@ -653,6 +653,8 @@ fn report_says_a_dropped_totals_row_once_and_its_tables_are_the_clean_ones() {
     let run = report(&out, orders.to_str().unwrap());
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr.matches("dropped 1 row(s) that are not data").count(), 1, "{}", run.stderr);
+    // The row has no amount: a "sum to 0" would read as a checked figure.
+    assert!(run.stderr.contains("none of them has an amount"), "{}", run.stderr);
     let (_clean_dir, clean) = sample_report();
     for table in TABLES {
         let name = format!("{table}.csv");

@@ -135,6 +135,19 @@ fn every_spelling_of_a_plan_month_matches_in_churn_and_products() {
     }
 }
 
+/// A plan's 合计 row is summed by its planned amounts, and checked against the rows kept:
+/// 1000.00 + 250.50 = 1250.50.
+#[test]
+fn a_plan_totals_row_is_dropped_and_its_planned_amount_checked() {
+    let dir = tempdir();
+    let orders = write(dir.path(), "orders.csv", ORDERS);
+    let plan = write(dir.path(), "plan.csv", "customer_id,period,planned_amount\nA,2024-03,1000.00\nB,2024-03,250.50\n合计,,\"1,250.50\"\n".as_bytes());
+    let run = kam(&["churn", orders.to_str().unwrap(), "--as-of", "2024-03-31", "--plan", plan.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("plan.csv: dropped 1 row(s)") && run.stderr.contains("their amounts sum to 1,250.50"), "{}", run.stderr);
+    assert!(run.stderr.contains("add up to the file's stated total"), "{}", run.stderr);
+}
+
 #[test]
 fn bad_values_are_usage_errors_before_any_file_is_read() {
     // The file does not exist: an error about the value proves it was checked first.
