@@ -7,10 +7,9 @@ use crate::defaults;
 use crate::error::bad_input;
 use crate::metrics::credit::{self as metric, CreditParams};
 use crate::output;
-use crate::period::Period;
 use crate::pipelines::names::NameSources;
 use crate::pipelines::{aging, orders};
-use crate::settings::Settings;
+use crate::settings::{self, Settings};
 use crate::tables::TableKind;
 
 pub fn run(args: CreditArgs) -> anyhow::Result<()> {
@@ -21,15 +20,16 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
     if args.cash_days < args.grace_days {
         return Err(bad_input("--cash-days must be at least --grace-days"));
     }
-    let orders = orders::lines(&settings, &args.input.inputs, &["customer_name"])?;
-    let names = NameSources::customers(&settings, args.customers.as_deref(), Some(&orders))?;
-    // As of: --as-of, else --to, else the last order date.
-    let as_of = orders::as_of(&settings, period.as_of.or(period.to), &orders)?;
+    // As of: --as-of, else --to, else the last order date (one more pass over the orders).
+    let as_of = settings::as_of_or_last(period.as_of.or(period.to), || orders::last_order_date(&settings, &args.input.inputs), "order date", quiet)?;
     let to = period.to.unwrap_or(as_of);
     let from = period.from.unwrap_or(to - chrono::Duration::days(defaults::CREDIT_DAYS - 1));
     let period_days = (to - from).num_days() + 1;
-    let in_period = Period { from: Some(from), to: Some(to), as_of: Some(as_of) }.filter(orders.lazy(), "order_date");
-    let receivables = aging::receivables(&settings, &args.receivables)?;
+    // Per customer, streamed: the orders and invoices are not held (issue 20).
+    let customers = orders::period_sales(&settings, &args.input.inputs, from, to)?;
+    let names = NameSources::customers(&settings, args.customers.as_deref(), Some(&customers))?;
+    let in_period = customers.lazy().filter(col("lines_in_period").gt(lit(0))).select([col("customer_id"), col("sales").alias("amount")]);
+    let history = aging::receivables_query(&settings, &args.receivables, |r| metric::payment_history(r, as_of))?;
     let limits = aging::limits(&settings, args.customers.as_deref())?;
     let params = CreditParams {
         as_of,
@@ -43,7 +43,7 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
         review_days: args.review_days,
         money: settings.money_type(TableKind::Orders),
     };
-    let mut table = names.beside_ids(metric::suggest(in_period, receivables, limits, &params).collect()?)?;
+    let mut table = names.beside_ids(metric::suggest(in_period, history.lazy(), limits, &params).collect()?)?;
     if table.height() == 0 {
         return Err(bad_input(format!("no order lines from {from} to {to}")));
     }

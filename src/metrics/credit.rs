@@ -48,14 +48,15 @@ pub fn payment_history(receivables: LazyFrame, as_of: NaiveDate) -> LazyFrame {
         ])
 }
 
-/// One row per customer with orders in `orders` (already limited to the period):
+/// One row per customer with orders in `orders` (already limited to the period; lines,
+/// or a row per customer with its amount):
 /// customer_id, class, sales, monthly_sales, paid_invoices, avg_days_late,
 /// late_factor, current_limit, suggested_limit, change, policy, review_by, reason.
-/// `limits` has customer_id and credit_limit (may be empty).
-pub fn suggest(orders: LazyFrame, receivables: LazyFrame, limits: LazyFrame, p: &CreditParams) -> LazyFrame {
+/// `history` is [`payment_history`] as of `p.as_of`; `limits` has customer_id and
+/// credit_limit (may be empty).
+pub fn suggest(orders: LazyFrame, history: LazyFrame, limits: LazyFrame, p: &CreditParams) -> LazyFrame {
     let classes = abc::items(orders, "customer_id", None, &p.thresholds)
         .select([col("rank"), col("customer_id"), col("class"), col("sales")]);
-    let history = payment_history(receivables, p.as_of);
     let monthly = col("sales").cast(DataType::Float64) / lit(p.period_days as f64) * lit(30.0);
     let avg = col("avg_days_late");
     let factor = when(avg.clone().is_null().or(avg.clone().lt_eq(lit(p.grace_days))))

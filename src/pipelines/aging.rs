@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
-use super::{load, orders, with_missing};
+use super::{load, orders, with_missing, with_missing_lazy};
 use crate::defaults;
 use crate::error::bad_input;
 use crate::input::Request;
@@ -45,14 +45,30 @@ impl<'a> Aging<'a> {
     }
 }
 
+fn receivables_request() -> Request {
+    Request::receivables()
+        .require(&["customer_id", "invoice_id", "invoice_date", "due_date", "amount"])
+        .optional(&["paid_amount", "open_amount", "paid_date"])
+}
+
+fn optional_receivables_columns(s: &Settings) -> [(&'static str, DataType); 3] {
+    let money = s.money_type(TableKind::Receivables);
+    [("paid_amount", money.clone()), ("open_amount", money), ("paid_date", DataType::Date)]
+}
+
 /// Receivables with every role present.
 pub fn receivables(s: &Settings, files: &[String]) -> anyhow::Result<LazyFrame> {
-    let request = Request::receivables()
-        .require(&["customer_id", "invoice_id", "invoice_date", "due_date", "amount"])
-        .optional(&["paid_amount", "open_amount", "paid_date"]);
-    let frame = load(s, TableKind::Receivables, files, &request)?;
-    let money = s.money_type(TableKind::Receivables);
-    Ok(with_missing(frame, &[("paid_amount", money.clone()), ("open_amount", money), ("paid_date", DataType::Date)]))
+    let frame = load(s, TableKind::Receivables, files, &receivables_request())?;
+    Ok(with_missing(frame, &optional_receivables_columns(s)))
+}
+
+/// `query` over the receivables with every role present, streamed where the files
+/// allow: for a per-customer query, the invoices are not held.
+pub fn receivables_query(s: &Settings, files: &[String], query: impl Fn(LazyFrame) -> LazyFrame) -> anyhow::Result<DataFrame> {
+    let columns = optional_receivables_columns(s);
+    crate::input::query(&s.input(TableKind::Receivables, files), &receivables_request(), |frame| {
+        Ok(query(with_missing_lazy(frame, &columns)?))
+    })
 }
 
 /// Credit limits from the customers file, or an empty table.

@@ -32,16 +32,24 @@ pub fn load(s: &Settings, table: TableKind, files: &[String], request: &Request)
 
 /// Add the optional roles a file did not have as typed null columns.
 pub fn with_missing(frame: DataFrame, columns: &[(&str, DataType)]) -> LazyFrame {
-    let missing: Vec<Expr> = columns
-        .iter()
-        .filter(|(name, _)| frame.get_column_index(name).is_none())
-        .map(|(name, dtype)| lit(NULL).cast(dtype.clone()).alias(*name))
-        .collect();
-    let lf = frame.lazy();
+    let present: Vec<bool> = columns.iter().map(|(name, _)| frame.get_column_index(name).is_some()).collect();
+    add_missing(frame.lazy(), columns, &present)
+}
+
+/// [`with_missing`] for a frame not yet computed (a streamed query's input).
+pub fn with_missing_lazy(frame: LazyFrame, columns: &[(&str, DataType)]) -> PolarsResult<LazyFrame> {
+    let schema = frame.clone().collect_schema()?;
+    let present: Vec<bool> = columns.iter().map(|(name, _)| schema.contains(name)).collect();
+    Ok(add_missing(frame, columns, &present))
+}
+
+fn add_missing(frame: LazyFrame, columns: &[(&str, DataType)], present: &[bool]) -> LazyFrame {
+    let missing: Vec<Expr> =
+        columns.iter().zip(present).filter(|(_, p)| !**p).map(|((name, dtype), _)| lit(NULL).cast(dtype.clone()).alias(*name)).collect();
     if missing.is_empty() {
-        lf
+        frame
     } else {
-        lf.with_columns(missing)
+        frame.with_columns(missing)
     }
 }
 

@@ -92,6 +92,38 @@ fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyh
     })
 }
 
+/// Per customer, from one streamed pass over the orders (the lines are not held): the
+/// `sales` from `from` to `to`, how many lines fall there (`lines_in_period`), and the
+/// first non-empty customer_name of all its lines, the name [`NameSources`] takes
+/// from lines. Every customer is a row, so that every key and name is checked.
+///
+/// [`NameSources`]: super::names::NameSources
+pub fn period_sales(s: &Settings, files: &[String], from: NaiveDate, to: NaiveDate) -> anyhow::Result<DataFrame> {
+    let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(&["customer_name"]);
+    crate::input::query_grouped(&s.input(TableKind::Orders, files), &request, |lines| {
+        let has_name = lines.clone().collect_schema()?.contains("customer_name");
+        let inside = col("order_date").gt_eq(lit(from)).and(col("order_date").lt_eq(lit(to)));
+        // Element-wise before the grouping, plain sums in it: the streaming engine then
+        // holds a row per customer (a filter inside the aggregation holds every line).
+        let mut aggs = vec![
+            when(inside.clone()).then(col("amount")).otherwise(lit(NULL)).sum().alias("sales"),
+            inside.cast(DataType::UInt32).sum().alias("lines_in_period"),
+        ];
+        if has_name {
+            let named = col("customer_name").neq(lit("")).fill_null(lit(false));
+            aggs.push(when(named).then(col("customer_name")).otherwise(lit(NULL).cast(DataType::String)).drop_nulls().first().alias("customer_name"));
+        }
+        Ok(lines.group_by([col("customer_id")]).agg(aggs))
+    })
+}
+
+/// The last order date of `files`, from one streamed pass (for `as_of` without lines held).
+pub fn last_order_date(s: &Settings, files: &[String]) -> anyhow::Result<NaiveDate> {
+    let request = Request::orders().require(&["order_date", "customer_id", "amount"]);
+    let last = crate::input::query(&s.input(TableKind::Orders, files), &request, |lines| Ok(lines.select([col("order_date").max()])))?;
+    super::first_date(&last, "order_date")?.ok_or_else(|| crate::error::bad_input("the orders have no dates in order_date"))
+}
+
 const LINE: &str = "__line";
 const FIRST_LINE: &str = "__first_line";
 const NO_COST: &str = "__no_cost";
