@@ -22,7 +22,7 @@ use crate::report::lang::Lang;
 use crate::report::{self, charts, headline, html, stake, xlsx, Card, CardValue, Table};
 use crate::settings::Settings;
 use crate::tables::{InputFormat, TableKind};
-use crate::values::{Amount, Key};
+use crate::values::Amount;
 
 use super::shared::require_receivables_for;
 
@@ -118,10 +118,14 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     )];
 
     let mut progress = Progress::new(quiet);
+    // The orders for abc, churn, CLV, the scorecard, movers, cohorts and the headline
+    // are read once, summed per order and day; products read them again for products.
+    progress.stage("reading the order lines");
+    let lines = orders::report_lines(&settings, &orders)?;
     // abc (customers, the month) and products (the month)
     progress.stage("abc of the month");
     let thresholds = settings.thresholds(None)?;
-    let (abc_items, abc_summary) = abc::tables(&settings, &orders, &Key::Customer, &month, &thresholds)?;
+    let (abc_items, abc_summary) = abc::customer_tables(&lines, &month, &thresholds)?;
     let spec = products::Spec {
         orders: &orders,
         inventory: &inventory,
@@ -136,10 +140,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     progress.stage("products of the month");
     let (products_table, _) = products::table(&settings, &spec)?;
 
-    // churn, receivables, alerts (as of the month end). The orders for churn, CLV, the
-    // scorecard, cohorts and the headline are read once, summed per order and day.
-    progress.stage("reading the order lines");
-    let lines = orders::report_lines(&settings, &orders)?;
+    // churn, receivables, alerts (as of the month end)
     progress.stage("churn");
     let rules = churn::rules(&ChurnOptions::defaults(), &settings, as_of);
     let plan = plan::optional(&settings, plan_file.as_deref())?;
@@ -175,7 +176,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     // What moved: the month's ABC against the previous month's, and the cohorts.
     let previous = Period { from: Some(args.period.previous().first_day()), to: Some(args.period.previous().last_day()), as_of: None };
     progress.stage("movers against the previous month");
-    let movers = match abc::migration(&settings, &orders, &Key::Customer, &abc_items, &previous, &thresholds) {
+    let movers = match abc::customer_migration(&lines, &abc_items, &previous, &thresholds) {
         Ok(m) => Some(migration::movers(m.lazy()).collect()?),
         Err(why) => {
             notes.push(format!("no movers table: {why:#}"));
@@ -194,10 +195,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let open_total = aging.as_ref().and_then(|a| decimal_at(a, "open_total", a.height().saturating_sub(1)));
     progress.stage("headline and sales at stake");
     let head = headline::headline(&lines, args.period, open_total)?;
-    let changes = stake::sales_changes(&lines, args.period)?;
-    let yearly = stake::yearly_sales(&lines, as_of)?;
-    let lost = stake::lost_and_at_risk(&churn_table, yearly.clone())?;
-    let warnings = stake::warnings(&alerts_table, &churn_table, aging.as_ref(), &buckets.oldest(), yearly)?;
+    let order_names = stake::order_names(&lines)?;
+    let changes = stake::sales_changes(&lines, &order_names, args.period)?;
+    let yearly = stake::yearly_sales(&lines, &order_names, as_of)?;
+    let lost = stake::lost_and_at_risk(&churn_table, yearly.clone().lazy())?;
+    let warnings = stake::warnings(&alerts_table, &churn_table, aging.as_ref(), &buckets.oldest(), yearly.lazy())?;
 
     // the other summary figures
     progress.stage("summary figures and charts");
@@ -275,7 +277,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     tables.push(Table { name: "cohorts", title: "Cohorts (share ordering per month)", frame: cohorts_table });
     // Every per-customer table with customer_name beside customer_id, as the commands write them.
     progress.stage("names beside ids");
-    let names = NameSources::customers(&settings, customers.as_deref(), Some(&lines))?;
+    let has_names = lines.get_column_index("customer_name").is_some();
+    let names = NameSources::with_order_names(&settings, customers.as_deref(), has_names.then_some(order_names))?;
     for t in tables.iter_mut() {
         t.frame = names.beside_ids(std::mem::take(&mut t.frame))?;
     }

@@ -32,6 +32,18 @@ pub fn tables(s: &Settings, files: &[String], by: &Key, period: &Period, thresho
         let lines = period.filter(orders, "order_date");
         Ok(abc::items(lines, &key, name, thresholds))
     })?;
+    with_summary(items, period)
+}
+
+/// [`tables`] of customers from order rows already read (the report's order days):
+/// the same sums, keys and order, without another pass over the files (issue 20). No
+/// name column: the report puts the best name beside every id afterwards.
+pub fn customer_tables(lines: &DataFrame, period: &Period, thresholds: &Thresholds) -> anyhow::Result<(DataFrame, DataFrame)> {
+    let items = abc::items(period.filter(lines.clone().lazy(), "order_date"), "customer_id", None, thresholds).collect()?;
+    with_summary(items, period)
+}
+
+fn with_summary(items: DataFrame, period: &Period) -> anyhow::Result<(DataFrame, DataFrame)> {
     if items.height() == 0 {
         return Err(bad_input(format!("no order lines in the period {}", period.describe())));
     }
@@ -42,9 +54,19 @@ pub fn tables(s: &Settings, files: &[String], by: &Key, period: &Period, thresho
 /// The current period's `items` beside the ABC of the `compare` period over the same
 /// files (metrics::migration).
 pub fn migration(s: &Settings, files: &[String], by: &Key, items: &DataFrame, compare: &Period, thresholds: &Thresholds) -> anyhow::Result<DataFrame> {
-    let (previous, _) = tables(s, files, by, compare, thresholds)
-        .map_err(|e| bad_input(format!("the compared period: {e:#}")))?;
+    let previous = compared(tables(s, files, by, compare, thresholds))?;
     let key = abc::key_column_name(by.column());
     let name = by.name_column().filter(|n| items.get_column_index(n).is_some() && previous.get_column_index(n).is_some());
     Ok(migration::migration(items.clone().lazy(), previous.lazy(), &key, name).collect()?)
+}
+
+/// [`migration`] of customers from order rows already read ([`customer_tables`]).
+pub fn customer_migration(lines: &DataFrame, items: &DataFrame, compare: &Period, thresholds: &Thresholds) -> anyhow::Result<DataFrame> {
+    let previous = compared(customer_tables(lines, compare, thresholds))?;
+    Ok(migration::migration(items.clone().lazy(), previous.lazy(), "customer_id", None).collect()?)
+}
+
+/// The compared period's item table, its error said as the compared period's.
+fn compared(tables: anyhow::Result<(DataFrame, DataFrame)>) -> anyhow::Result<DataFrame> {
+    tables.map(|(items, _)| items).map_err(|e| bad_input(format!("the compared period: {e:#}")))
 }

@@ -21,6 +21,16 @@ impl NameSources {
     /// The names of the customers file `customers` (if given) and of the order `lines`
     /// (if they have customer_name).
     pub fn customers(s: &Settings, customers: Option<&str>, lines: Option<&DataFrame>) -> anyhow::Result<NameSources> {
+        let order_names = match lines.filter(|l| l.get_column_index("customer_name").is_some()) {
+            Some(lines) => Some(first_names(lines.clone().lazy(), "customer_name").collect()?),
+            None => None,
+        };
+        Self::with_order_names(s, customers, order_names)
+    }
+
+    /// [`customers`](Self::customers) with the orders' first names already collected
+    /// ([`first_names`]; the report computes them once for its lists too).
+    pub fn with_order_names(s: &Settings, customers: Option<&str>, order_names: Option<DataFrame>) -> anyhow::Result<NameSources> {
         let mut sources = vec![];
         if let Some(file) = customers {
             let request = Request::customers().require(&["customer_id"]).optional(&["name"]);
@@ -29,10 +39,8 @@ impl NameSources {
                 sources.push(first_names(frame.lazy(), "name").collect()?.lazy());
             }
         }
-        if let Some(lines) = lines.filter(|l| l.get_column_index("customer_name").is_some()) {
-            // Collected once: the report puts names beside ten tables.
-            sources.push(first_names(lines.clone().lazy(), "customer_name").collect()?.lazy());
-        }
+        // Collected once: the report puts names beside ten tables.
+        sources.extend(order_names.map(DataFrame::lazy));
         Ok(NameSources { sources })
     }
 

@@ -24,18 +24,18 @@ fn scale_of(frame: &DataFrame, column: &str) -> usize {
     }
 }
 
-/// customer_id -> customer_name (the first name given in the orders), empty names when the orders have none.
-fn names(lines: &DataFrame) -> LazyFrame {
-    let customers = lines.clone().lazy().select([col("customer_id")]).unique(None, UniqueKeepStrategy::Any);
+/// customer_id -> customer_name, the first name the order `lines` give (no rows when
+/// they have no names). Collected once for the report's two joins below.
+pub fn order_names(lines: &DataFrame) -> anyhow::Result<DataFrame> {
     if !has(lines, "customer_name") {
-        return customers.with_column(lit(NULL).cast(DataType::String).alias("customer_name"));
+        let none = [Column::new_empty("customer_id".into(), &DataType::String), Column::new_empty("customer_name".into(), &DataType::String)];
+        return Ok(DataFrame::new(0, Vec::from(none))?);
     }
-    let named = crate::pipelines::names::first_names(lines.clone().lazy(), "customer_name");
-    customers.join(named, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+    Ok(crate::pipelines::names::first_names(lines.clone().lazy(), "customer_name").collect()?)
 }
 
 /// customer_id, customer_name, yearly_sales (see the module's note).
-pub fn yearly_sales(lines: &DataFrame, as_of: NaiveDate) -> anyhow::Result<LazyFrame> {
+pub fn yearly_sales(lines: &DataFrame, names: &DataFrame, as_of: NaiveDate) -> anyhow::Result<DataFrame> {
     let day = |c: &str| col(c).cast(DataType::Int32);
     Ok(lines
         .clone()
@@ -45,13 +45,14 @@ pub fn yearly_sales(lines: &DataFrame, as_of: NaiveDate) -> anyhow::Result<LazyF
         .filter(day("order_date").gt(day("__last") - lit(365)))
         .group_by([col("customer_id")])
         .agg([col("amount").sum().alias("yearly_sales")])
-        .join(names(lines), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left)))
+        .join(names.clone().lazy(), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        .collect()?)
 }
 
 /// Per customer with sales in the month or the one before: customer_id, customer_name,
 /// prev_sales, sales, sales_change and change_pct (null when the previous month's sales
 /// are zero), largest rise first.
-pub fn sales_changes(lines: &DataFrame, month: Month) -> anyhow::Result<DataFrame> {
+pub fn sales_changes(lines: &DataFrame, names: &DataFrame, month: Month) -> anyhow::Result<DataFrame> {
     let money = lines.column("amount")?.dtype().clone();
     let sum_in = |m: Month, name: &str| {
         lines
@@ -77,7 +78,7 @@ pub fn sales_changes(lines: &DataFrame, month: Month) -> anyhow::Result<DataFram
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias("change_pct"),
         )
-        .join(names(lines), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        .join(names.clone().lazy(), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
         .select([col("customer_id"), col("customer_name"), col("prev_sales"), col("sales"), col("sales_change"), col("change_pct")])
         .sort_by_exprs([col("sales_change"), col("customer_id")], SortMultipleOptions::default().with_order_descending_multi([true, false]))
         .collect()?)
