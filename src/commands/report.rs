@@ -120,7 +120,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let mut progress = Progress::new(quiet);
     // The orders for abc, churn, CLV, the scorecard, movers, cohorts and the headline
     // are read once, summed per order and day; products read them again for products.
-    progress.stage("reading the order lines");
+    let estimated = |table, files: &[String]| crate::input::scan::estimated_rows(&settings.input(table, files));
+    progress.reading("reading the order lines", estimated(TableKind::Orders, &orders));
     let lines = orders::report_lines(&settings, &orders)?;
     // abc (customers, the month) and products (the month)
     progress.stage("abc of the month");
@@ -145,7 +146,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let rules = churn::rules(&ChurnOptions::defaults(), &settings, as_of);
     let plan = plan::optional(&settings, plan_file.as_deref())?;
     let churn_table = churn::table(&lines, plan, &rules, None)?;
-    progress.stage("receivables");
+    progress.reading("receivables", estimated(TableKind::Receivables, &receivables));
     let aging_spec = aging::Aging::standard(&receivables, customers.as_deref(), as_of, total_assets);
     let (aging_table, receivables_lines) = if receivables.is_empty() {
         notes.push("no receivables: no aging table or chart; credit-limit, aging and assets warnings and the payment component are left out".into());

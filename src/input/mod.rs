@@ -68,6 +68,7 @@ fn query_checking<T>(
     };
     for pass in [values::Pass::Fast, values::Pass::Thorough] {
         let Some(scanned) = scan::scan(opts, req, pass, text_check) else {
+            crate::progress::reading_unmeasured();
             trace("loaded: the scan declined");
             break;
         };
@@ -80,6 +81,7 @@ fn query_checking<T>(
             Err(why) => trace(&format!("not streamed, {pass:?} pass: {why}")),
         }
     }
+    crate::progress::reading_unmeasured();
     trace("loaded");
     let (plan, extra) = query(load::load_thoroughly(opts, req)?.lazy())?;
     Ok((plan.collect()?, extra))

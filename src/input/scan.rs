@@ -43,6 +43,7 @@ impl RowCheck {
         let bad = batch.column(BAD)?.bool()?.sum().unwrap_or(0);
         self.rows.fetch_add(batch.height() as u64, Ordering::Relaxed);
         self.bad.fetch_add(u64::from(bad), Ordering::Relaxed);
+        crate::progress::rows_read(batch.height() as u64);
         Ok(())
     }
 }
@@ -101,6 +102,34 @@ pub fn scan(opts: &InputOptions, req: &Request, pass: Pass, text_check: TextChec
     // would otherwise scan the file again for each use.
     let frame = counted(all, check.clone()).cache().select(names);
     Some(Scan { frame, check })
+}
+
+/// About how many rows a streamed read of `opts` counts, for a progress bar:
+/// Parquet's row count, or a CSV's size over the bytes per line of its first 64 KiB.
+/// None where the read is not one streamed file (several files, stdin, --dedupe) or
+/// the file cannot be sized.
+pub fn estimated_rows(opts: &InputOptions) -> Option<u64> {
+    let locations = sources::expand(&opts.inputs).ok()?;
+    let [location @ Location::File(path)] = locations.as_slice() else { return None };
+    if opts.dedupe {
+        return None;
+    }
+    match sources::format_of(location, opts.read.format) {
+        InputFormat::Parquet => ParquetReader::new(std::fs::File::open(path).ok()?).num_rows().ok().map(|n| n as u64),
+        InputFormat::Csv | InputFormat::Tsv => text_lines_estimate(path),
+        _ => None,
+    }
+}
+
+/// The lines of a text file, from its size and the line length of its first 64 KiB
+/// (header included: within a row of the rows counted).
+fn text_lines_estimate(path: &std::path::Path) -> Option<u64> {
+    use std::io::Read;
+    let size = std::fs::metadata(path).ok()?.len();
+    let mut head = Vec::new();
+    std::fs::File::open(path).ok()?.take(64 * 1024).read_to_end(&mut head).ok()?;
+    let lines = head.iter().filter(|&&b| b == b'\n').count() as u64;
+    (lines > 1).then(|| size * lines / head.len() as u64)
 }
 
 /// One file as a lazy frame of raw columns named by role, and the roles it has.
@@ -201,4 +230,26 @@ fn has_text_to_trim(frame: &DataFrame) -> PolarsResult<bool> {
     }
     let found = frame.clone().lazy().select([any_horizontal(tests)?]).collect()?;
     Ok(found.column(found.get_column_names()[0].as_str())?.bool()?.get(0).unwrap_or(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_is_sized_from_its_first_64_kib() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orders.csv");
+        // A 19-byte header and 10,000 lines of 18 bytes (180,019 bytes): 3,640 lines in
+        // the first 65,536 bytes, so 180,019 x 3,640 / 65,536 = 9,998.7 -> 9,998 of 10,001.
+        let mut text = String::from("customer_id,amount\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("C{i:08},1234.50\n"));
+        }
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(text_lines_estimate(&path), Some(9_998));
+        // One line is not enough to tell a line's length.
+        std::fs::write(&path, "customer_id,amount\n").unwrap();
+        assert_eq!(text_lines_estimate(&path), None);
+    }
 }
