@@ -196,9 +196,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let open_total = aging.as_ref().and_then(|a| decimal_at(a, "open_total", a.height().saturating_sub(1)));
     progress.stage("headline and sales at stake");
     let head = headline::headline(&lines, args.period, open_total)?;
-    let order_names = stake::order_names(&lines)?;
-    let changes = stake::sales_changes(&lines, &order_names, args.period)?;
-    let yearly = stake::yearly_sales(&lines, &order_names, as_of)?;
+    let order_names = crate::pipelines::names::order_names(&lines)?;
+    let changes = stake::sales_changes(&lines, order_names.as_ref(), args.period)?;
+    let yearly = stake::yearly_sales(&lines, order_names.as_ref(), as_of)?;
     let lost = stake::lost_and_at_risk(&churn_table, yearly.clone().lazy())?;
     let warnings = stake::warnings(&alerts_table, &churn_table, aging.as_ref(), &buckets.oldest(), yearly.lazy())?;
 
@@ -278,8 +278,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     tables.push(Table { name: "cohorts", title: "Cohorts (share ordering per month)", frame: cohorts_table });
     // Every per-customer table with customer_name beside customer_id, as the commands write them.
     progress.stage("names beside ids");
-    let has_names = lines.get_column_index("customer_name").is_some();
-    let names = NameSources::with_order_names(&settings, customers.as_deref(), has_names.then_some(order_names))?;
+    let names = NameSources::with_order_names(&settings, customers.as_deref(), order_names)?;
     for t in tables.iter_mut() {
         t.frame = names.beside_ids(std::mem::take(&mut t.frame))?;
     }

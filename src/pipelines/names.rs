@@ -21,8 +21,8 @@ impl NameSources {
     /// The names of the customers file `customers` (if given) and of the order `lines`
     /// (if they have customer_name).
     pub fn customers(s: &Settings, customers: Option<&str>, lines: Option<&DataFrame>) -> anyhow::Result<NameSources> {
-        let order_names = match lines.filter(|l| l.get_column_index("customer_name").is_some()) {
-            Some(lines) => Some(first_names(lines.clone().lazy(), "customer_name").collect()?),
+        let order_names = match lines {
+            Some(lines) => order_names(lines)?,
             None => None,
         };
         Self::with_order_names(s, customers, order_names)
@@ -50,6 +50,15 @@ impl NameSources {
     pub fn beside_ids(&self, frame: DataFrame) -> anyhow::Result<DataFrame> {
         beside(frame, "customer_id", "customer_name", &self.sources)
     }
+}
+
+/// customer_id -> customer_name, the first name the order `lines` give ([`first_names`]),
+/// collected; None when they have no customer_name.
+pub fn order_names(lines: &DataFrame) -> anyhow::Result<Option<DataFrame>> {
+    if lines.get_column_index("customer_name").is_none() {
+        return Ok(None);
+    }
+    Ok(Some(first_names(lines.clone().lazy(), "customer_name").collect()?))
 }
 
 /// One name per id: the first non-empty one, in the order of the rows; of order days

@@ -12,10 +12,6 @@ use polars::prelude::*;
 use crate::metrics::receivables::TOTAL;
 use crate::values::Month;
 
-fn has(frame: &DataFrame, column: &str) -> bool {
-    frame.get_column_index(column).is_some()
-}
-
 /// The scale of a decimal column (0 for anything else).
 fn scale_of(frame: &DataFrame, column: &str) -> usize {
     match frame.column(column).map(|c| c.dtype().clone()) {
@@ -24,35 +20,33 @@ fn scale_of(frame: &DataFrame, column: &str) -> usize {
     }
 }
 
-/// customer_id -> customer_name, the first name the order `lines` give (no rows when
-/// they have no names). Collected once for the report's two joins below.
-pub fn order_names(lines: &DataFrame) -> anyhow::Result<DataFrame> {
-    if !has(lines, "customer_name") {
-        let none = [Column::new_empty("customer_id".into(), &DataType::String), Column::new_empty("customer_name".into(), &DataType::String)];
-        return Ok(DataFrame::new(0, Vec::from(none))?);
+/// `frame` with customer_name joined by customer_id from `names`
+/// (pipelines::names::order_names, collected once by the report), empty without them.
+fn with_names(frame: LazyFrame, names: Option<&DataFrame>) -> LazyFrame {
+    match names {
+        Some(names) => frame.join(names.clone().lazy(), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left)),
+        None => frame.with_column(lit(NULL).cast(DataType::String).alias("customer_name")),
     }
-    Ok(crate::pipelines::names::first_names(lines.clone().lazy(), "customer_name").collect()?)
 }
 
 /// customer_id, customer_name, yearly_sales (see the module's note).
-pub fn yearly_sales(lines: &DataFrame, names: &DataFrame, as_of: NaiveDate) -> anyhow::Result<DataFrame> {
+pub fn yearly_sales(lines: &DataFrame, names: Option<&DataFrame>, as_of: NaiveDate) -> anyhow::Result<DataFrame> {
     let day = |c: &str| col(c).cast(DataType::Int32);
-    Ok(lines
+    let yearly = lines
         .clone()
         .lazy()
         .filter(col("order_date").lt_eq(lit(as_of)))
         .with_column(col("order_date").max().over([col("customer_id")])?.alias("__last"))
         .filter(day("order_date").gt(day("__last") - lit(365)))
         .group_by([col("customer_id")])
-        .agg([col("amount").sum().alias("yearly_sales")])
-        .join(names.clone().lazy(), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
-        .collect()?)
+        .agg([col("amount").sum().alias("yearly_sales")]);
+    Ok(with_names(yearly, names).collect()?)
 }
 
 /// Per customer with sales in the month or the one before: customer_id, customer_name,
 /// prev_sales, sales, sales_change and change_pct (null when the previous month's sales
 /// are zero), largest rise first.
-pub fn sales_changes(lines: &DataFrame, names: &DataFrame, month: Month) -> anyhow::Result<DataFrame> {
+pub fn sales_changes(lines: &DataFrame, names: Option<&DataFrame>, month: Month) -> anyhow::Result<DataFrame> {
     let money = lines.column("amount")?.dtype().clone();
     let sum_in = |m: Month, name: &str| {
         lines
@@ -69,7 +63,7 @@ pub fn sales_changes(lines: &DataFrame, names: &DataFrame, month: Month) -> anyh
         [col("customer_id")],
         JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
     );
-    Ok(both
+    let changes = both
         .with_columns([col("sales").fill_null(zero()), col("prev_sales").fill_null(zero())])
         .with_column((col("sales") - col("prev_sales")).alias("sales_change"))
         .with_column(
@@ -77,8 +71,8 @@ pub fn sales_changes(lines: &DataFrame, names: &DataFrame, month: Month) -> anyh
                 .then(col("sales_change").cast(DataType::Float64) / col("prev_sales").cast(DataType::Float64).abs())
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias("change_pct"),
-        )
-        .join(names.clone().lazy(), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
+        );
+    Ok(with_names(changes, names)
         .select([col("customer_id"), col("customer_name"), col("prev_sales"), col("sales"), col("sales_change"), col("change_pct")])
         .sort_by_exprs([col("sales_change"), col("customer_id")], SortMultipleOptions::default().with_order_descending_multi([true, false]))
         .collect()?)
