@@ -122,7 +122,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     // are read once, summed per order and day; products read them again for products.
     let estimated = |table, files: &[String]| crate::input::scan::estimated_rows(&settings.input(table, files));
     progress.reading("reading the order lines", estimated(TableKind::Orders, &orders));
-    let lines = orders::report_lines(&settings, &orders)?;
+    let (lines, order_names) = orders::report_lines(&settings, &orders)?;
     // abc (customers, the month) and products (the month)
     progress.stage("abc of the month");
     let thresholds = settings.thresholds(None)?;
@@ -196,7 +196,6 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let open_total = aging.as_ref().and_then(|a| decimal_at(a, "open_total", a.height().saturating_sub(1)));
     progress.stage("headline and sales at stake");
     let head = headline::headline(&lines, args.period, open_total)?;
-    let order_names = crate::pipelines::names::order_names(&lines)?;
     let changes = stake::sales_changes(&lines, order_names.as_ref(), args.period)?;
     let yearly = stake::yearly_sales(&lines, order_names.as_ref(), as_of)?;
     let lost = stake::lost_and_at_risk(&churn_table, yearly.clone().lazy())?;

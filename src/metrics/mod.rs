@@ -4,6 +4,7 @@
 pub mod abc;
 pub mod cohorts;
 pub mod migration;
+pub mod names;
 pub mod clv;
 pub mod products;
 pub mod alerts;

@@ -7,6 +7,7 @@
 use polars::prelude::*;
 
 use super::load;
+use crate::metrics::names::first_in_row_order;
 use crate::input::Request;
 use crate::settings::Settings;
 use crate::tables::TableKind;
@@ -61,20 +62,9 @@ pub fn order_names(lines: &DataFrame) -> anyhow::Result<Option<DataFrame>> {
     Ok(Some(first_names(lines.clone().lazy(), "customer_name").collect()?))
 }
 
-/// One name per id: the first non-empty one, in the order of the rows; of order days
-/// (pipelines::orders::order_days), the one of the earliest line.
+/// One name per id: the first non-empty one, in the order of the rows.
 pub fn first_names(frame: LazyFrame, name: &str) -> LazyFrame {
-    let named = frame.filter(col(name).is_not_null().and(col(name).neq(lit(""))));
-    let first = if frame_has(&named, "name_at") {
-        col(name).sort_by([col("name_at")], SortMultipleOptions::default()).first()
-    } else {
-        col(name).first()
-    };
-    named.group_by_stable([col("customer_id")]).agg([first.alias("customer_name")])
-}
-
-fn frame_has(frame: &LazyFrame, column: &str) -> bool {
-    frame.clone().collect_schema().is_ok_and(|s| s.contains(column))
+    first_in_row_order(frame, &[col("customer_id")], name).select([col("customer_id"), col(name).alias("customer_name")])
 }
 
 fn beside(frame: DataFrame, key: &str, name: &str, sources: &[LazyFrame]) -> anyhow::Result<DataFrame> {

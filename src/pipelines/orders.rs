@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::{last_date, load, with_missing};
+use crate::metrics::names::first_in_row_order;
 use crate::input::Request;
 use crate::settings::{self, Settings};
 use crate::tables::TableKind;
@@ -26,31 +27,33 @@ pub fn scored_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame>
 }
 
 /// What the report's churn, CLV, scorecard, cohorts and headline take from the orders:
-/// the scored lines as order days (see [`order_days`]), cost empty when the file has none.
+/// the scored lines as order days (see [`order_days`]), cost empty when the file has
+/// none; and the orders' first customer names (customer_id, customer_name), None when
+/// the orders have no customer_name.
 ///
 /// Only the report reads them so. Summing the lines costs more than it saves one
 /// command (10 M lines, `kam churn`: 16.4 s against 11.5 s), but the report has five
 /// consumers: 64.1 s -> 57.9 s and a peak RSS of 4.2 -> 2.75 GB (docs/PERFORMANCE.md).
-pub fn report_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame> {
-    let frame = order_days(s, files, &["order_id", "cost", "customer_name"])?;
-    Ok(with_missing(frame, &[("cost", s.money_type(TableKind::Orders))]).collect()?)
+pub fn report_lines(s: &Settings, files: &[String]) -> anyhow::Result<(DataFrame, Option<DataFrame>)> {
+    let (days, names) = order_days(s, files, &["order_id", "cost", "customer_name"])?;
+    Ok((with_missing(days, &[("cost", s.money_type(TableKind::Orders))]).collect()?, names))
 }
 
 /// The order lines summed in the same pass that reads them: one row per customer,
 /// order (where the file has order_id), order date and presence of cost, with the
-/// `amount` and `cost` sums.
+/// `amount` and `cost` sums; and, from the same pass, each customer's first non-empty
+/// customer_name in file order (None without the column).
 ///
 /// Every figure churn, CLV, the scorecard and the report take from lines comes out the
 /// same from these rows: money sums, distinct orders and order days, each customer's
 /// largest order, and "a line without cost" (such lines are rows of their own, with
-/// cost empty). It holds a row per order instead of per line, and no product columns.
-/// `customer_name` is the first non-empty name of a row's lines and `name_at` the
-/// index of that line in the files, so that a customer's first name in file order can
-/// still be told (pipelines::names). Rows are in the order of their first line.
-fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyhow::Result<DataFrame> {
+/// cost empty). It holds a row per order instead of per line, and no product columns
+/// or names: a name on each of the 5.5 M order days of 10 M lines raised the report's
+/// peak anonymous memory from 2,490 to 2,678 MiB. Rows are in the order of their first line.
+fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyhow::Result<(DataFrame, Option<DataFrame>)> {
     let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(optional);
     let opts = s.input(TableKind::Orders, files);
-    crate::input::query(&opts, &request, |lines| {
+    let stacked = crate::input::query(&opts, &request, |lines| {
         let schema = lines.clone().collect_schema()?;
         let has = |c: &str| schema.contains(c);
         let mut keys = vec![col("customer_id")];
@@ -61,20 +64,7 @@ fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyh
             keys.push(col("cost").is_null().alias(NO_COST));
             aggs.push(col("cost").sum());
         }
-        let mut lines = lines.with_row_index(LINE, None);
-        if has("customer_name") {
-            // Element-wise before the grouping and plain first/min in it: the streaming
-            // engine runs those without holding the lines (a filter inside the
-            // aggregation made it hold all of them).
-            let named = col("customer_name").neq(lit("")).fill_null(lit(false));
-            lines = lines.with_columns([
-                when(named.clone()).then(col("customer_name")).otherwise(lit(NULL).cast(DataType::String)).alias("customer_name"),
-                when(named).then(col(LINE)).otherwise(lit(NULL).cast(IDX_DTYPE)).alias("name_at"),
-            ]);
-            aggs.push(col("customer_name").drop_nulls().first());
-            aggs.push(col("name_at").min());
-        }
-        let mut out = lines.group_by(keys).agg(aggs);
+        let mut out = lines.clone().with_row_index(LINE, None).group_by(keys).agg(aggs);
         if has("cost") {
             // A sum of no costs is 0; the row of lines without cost keeps cost empty.
             let money = schema.get("cost").cloned().unwrap_or(DataType::Null);
@@ -84,12 +74,50 @@ fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyh
         columns.extend(has("order_id").then(|| col("order_id")));
         columns.extend([col("order_date"), col("amount")]);
         columns.extend(has("cost").then(|| col("cost")));
-        if has("customer_name") {
-            columns.extend([col("customer_name"), col("name_at")]);
-        }
         // The order of the lines, not of the grouping (which varies from run to run).
-        Ok(out.sort([FIRST_LINE], SortMultipleOptions::default()).select(columns))
-    })
+        let days = out.sort([FIRST_LINE], SortMultipleOptions::default()).select(columns);
+        if !has("customer_name") {
+            return Ok(days);
+        }
+        let names = first_in_row_order(lines, &[col("customer_id")], "customer_name");
+        stack(days, names)
+    })?;
+    if stacked.get_column_index(SECOND).is_none() {
+        return Ok((stacked, None));
+    }
+    let (days, names) = unstack(stacked)?;
+    Ok((days, Some(names)))
+}
+
+/// Marks the rows of the second frame of [`stack`].
+const SECOND: &str = "__second";
+
+/// `first` and then `second` (customer_id, customer_name) as one frame, so that one
+/// streamed query returns both: first's columns, customer_name and [`SECOND`], each
+/// part with nulls in the other's columns.
+fn stack(first: LazyFrame, second: LazyFrame) -> anyhow::Result<LazyFrame> {
+    let schema = first.clone().collect_schema()?;
+    let mut top: Vec<Expr> = schema.iter_names().map(|n| col(n.clone())).collect();
+    top.extend([lit(NULL).cast(DataType::String).alias("customer_name"), lit(false).alias(SECOND)]);
+    let mut bottom: Vec<Expr> =
+        schema.iter().map(|(n, dtype)| if n == "customer_id" { col("customer_id") } else { lit(NULL).cast(dtype.clone()).alias(n.clone()) }).collect();
+    bottom.extend([col("customer_name"), lit(true).alias(SECOND)]);
+    Ok(concat([first.select(top), second.select(bottom)], UnionArgs::default())?)
+}
+
+/// The two frames of [`stack`]: the first without the name, the second as
+/// customer_id, customer_name.
+fn unstack(stacked: DataFrame) -> anyhow::Result<(DataFrame, DataFrame)> {
+    let second = stacked.column(SECOND)?.bool()?.clone();
+    let first_rows = second.len() - second.sum().unwrap_or(0) as usize;
+    let columns: Vec<String> = stacked.get_column_names().iter().map(|c| c.to_string()).filter(|c| c != "customer_name" && c != SECOND).collect();
+    // The parts come in order, so slices (no copy) cut them apart; else a filter does.
+    let (first, rest) = if second.slice(0, first_rows).any() {
+        (stacked.filter(&!&second)?, stacked.filter(&second)?)
+    } else {
+        (stacked.slice(0, first_rows), stacked.slice(first_rows as i64, second.len() - first_rows))
+    };
+    Ok((first.select(columns)?, rest.select(["customer_id", "customer_name"])?))
 }
 
 /// Per customer, from one streamed pass over the orders (the lines are not held): the
