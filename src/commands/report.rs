@@ -122,7 +122,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     // are read once, summed per order and day; products read them again for products.
     let estimated = |table, files: &[String]| crate::input::scan::estimated_rows(&settings.input(table, files));
     progress.reading("reading the order lines", estimated(TableKind::Orders, &orders));
-    let (lines, order_names) = orders::report_lines(&settings, &orders)?;
+    let (lines, order_names) = orders::scored_order_days(&settings, &orders)?;
     // abc (customers, the month) and products (the month)
     progress.stage("abc of the month");
     let thresholds = settings.thresholds(None)?;

@@ -18,7 +18,7 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
     let period = args.period.period()?;
     reject_range(&period, "scorecard")?;
     let thresholds = settings.thresholds(args.thresholds)?;
-    let lines = orders::scored_lines(&settings, &args.input.inputs)?;
+    let (lines, order_names) = orders::scored_order_days(&settings, &args.input.inputs)?;
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
     let params = settings.score_params(as_of, args.weights, args.tiers)?;
     let payment = if args.receivables.is_empty() {
@@ -31,7 +31,7 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
     };
     let clv = clv::default_table(&lines, as_of);
     let (table, notes) = scorecard::scorecard_table(&lines, payment, &clv, &params, &thresholds)?;
-    let mut table = NameSources::customers(&settings, args.customers.as_deref(), Some(&lines))?.beside_ids(table)?;
+    let mut table = NameSources::with_order_names(&settings, args.customers.as_deref(), order_names)?.beside_ids(table)?;
     if !quiet {
         let w = params.windows;
         eprintln!(

@@ -246,20 +246,19 @@ fn pct_text(e: Expr) -> Expr {
 ///
 /// `classes` has customer_id and class (ABC on the current 12 months' sales);
 /// `payment` (from [`payment`]) and `clv` (customer_id, clv) may be absent: their
-/// component is then 50 for everyone. `names` has customer_id, customer_name.
+/// component is then 50 for everyone.
+/// Names are put beside the ids afterwards (pipelines::names), as in every table.
 /// `company_margin` is the company's margin rate (from [`company_margin`]).
 ///
-/// Columns: rank, customer_id, [customer_name], score, tier, class, sales_12m,
+/// Columns: rank, customer_id, score, tier, class, sales_12m,
 /// sales_prev_12m, growth, gross_profit_12m, margin_rate, active_months, orders_24m,
 /// largest_order_share, avg_days_late, over_limit, clv, score_<component> ×6,
 /// false_key_account, flags.
-#[allow(clippy::too_many_arguments)]
 pub fn scorecard(
     activity: LazyFrame,
     classes: LazyFrame,
     payment: Option<LazyFrame>,
     clv: Option<LazyFrame>,
-    names: Option<LazyFrame>,
     company_margin: Option<f64>,
     p: &ScoreParams,
 ) -> LazyFrame {
@@ -278,10 +277,6 @@ pub fn scorecard(
         Some(c) => left(frame, c.select([col("customer_id"), f64_of(col("clv")).alias("clv")])),
         None => frame.with_column(lit(NULL).cast(DataType::Float64).alias("clv")),
     };
-    let has_names = names.is_some();
-    if let Some(n) = names {
-        frame = left(frame, n.select([col("customer_id"), col("customer_name")]));
-    }
     let sales = f64_of(col("sales_12m"));
     let prev = f64_of(col("sales_prev_12m"));
     let w = p.weights.0;
@@ -349,9 +344,6 @@ pub fn scorecard(
         true,
     );
     let mut columns = vec![col("rank"), col("customer_id")];
-    if has_names {
-        columns.push(col("customer_name"));
-    }
     columns.extend(
         [
             "score", "tier", "class", "sales_12m", "sales_prev_12m", "growth", "gross_profit_12m", "margin_rate",

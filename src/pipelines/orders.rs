@@ -20,21 +20,16 @@ pub fn churn_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame> 
     lines(s, files, &["order_id", "customer_name"])
 }
 
-/// The lines of the scorecard and CLV (a superset of churn's): cost empty when the file has none.
-pub fn scored_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame> {
-    let frame = lines(s, files, &["order_id", "cost", "customer_name"])?;
-    Ok(with_missing(frame, &[("cost", s.money_type(TableKind::Orders))]).collect()?)
-}
-
-/// What the report's churn, CLV, scorecard, cohorts and headline take from the orders:
-/// the scored lines as order days (see [`order_days`]), cost empty when the file has
-/// none; and the orders' first customer names (customer_id, customer_name), None when
-/// the orders have no customer_name.
+/// What the report's churn, CLV, scorecard, cohorts and headline, and `kam scorecard`,
+/// take from the orders: the lines with order_id, cost and customer_name as order days
+/// (see [`order_days`]), cost empty when the file has none; and the orders' first
+/// customer names (customer_id, customer_name), None when they have no customer_name.
 ///
-/// Only the report reads them so. Summing the lines costs more than it saves one
-/// command (10 M lines, `kam churn`: 16.4 s against 11.5 s), but the report has five
-/// consumers: 64.1 s -> 57.9 s and a peak RSS of 4.2 -> 2.75 GB (docs/PERFORMANCE.md).
-pub fn report_lines(s: &Settings, files: &[String]) -> anyhow::Result<(DataFrame, Option<DataFrame>)> {
+/// Only these two read them so. Summing the lines costs more than it
+/// saves churn alone (10 M lines, `kam churn`: 6.8 s against 4.9 s), but the report
+/// has five consumers (64.1 s -> 57.9 s, peak RSS 4.2 -> 2.75 GB) and the scorecard
+/// three: 11.9 -> 11.0 s, peak RSS 4.0 -> 2.5 GB (docs/PERFORMANCE.md).
+pub fn scored_order_days(s: &Settings, files: &[String]) -> anyhow::Result<(DataFrame, Option<DataFrame>)> {
     let (days, names) = order_days(s, files, &["order_id", "cost", "customer_name"])?;
     Ok((with_missing(days, &[("cost", s.money_type(TableKind::Orders))]).collect()?, names))
 }

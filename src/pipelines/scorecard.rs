@@ -28,14 +28,6 @@ pub fn scorecard_table(
     let current = lines.clone().filter(col("order_date").gt_eq(lit(w.current.0)).and(col("order_date").lt_eq(lit(w.current.1))));
     let classes = abc::items(current, "customer_id", None, thresholds);
     let margin = metric::company_margin(lines, w).collect()?.column("margin_rate")?.f64()?.get(0);
-    let names = orders.get_column_index("customer_name").is_some().then(|| {
-        orders
-            .clone()
-            .lazy()
-            .filter(col("customer_name").is_not_null())
-            .group_by([col("customer_id")])
-            .agg([col("customer_name").sort(SortOptions::default()).first()])
-    });
     let mut notes = vec![];
     if payment.is_none() {
         notes.push("no receivables: the payment component is 50 (neutral) for everyone; late-payer and over-limit flags not checked".to_string());
@@ -47,7 +39,7 @@ pub fn scorecard_table(
         notes.push("no cost data in the current 12 months: gross profit is neutral and the low-margin flag is not checked".to_string());
     }
     let clv_frame = clv.as_ref().ok().map(|f| f.clone().lazy());
-    let table = metric::scorecard(activity, classes, payment, clv_frame, names, margin, p).collect()?;
+    let table = metric::scorecard(activity, classes, payment, clv_frame, margin, p).collect()?;
     if table.height() == 0 {
         return Err(bad_input(format!("no order lines from {} to {}", w.previous.0, w.current.1)));
     }
