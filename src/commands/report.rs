@@ -118,15 +118,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     )];
 
     let mut progress = Progress::new(quiet);
-    // The orders for abc, churn, CLV, the scorecard, movers, cohorts and the headline
-    // are read once, summed per order and day; products read them again for products.
+    // The orders are read once: summed per order and day for abc, churn, CLV, the
+    // scorecard, movers, cohorts and the headline, and per product for products.
     let estimated = |table, files: &[String]| crate::input::scan::estimated_rows(&settings.input(table, files));
     progress.reading("reading the order lines", estimated(TableKind::Orders, &orders));
-    let (lines, order_names) = orders::scored_order_days(&settings, &orders)?;
-    // abc (customers, the month) and products (the month)
-    progress.stage("abc of the month");
     let thresholds = settings.thresholds(None)?;
-    let (abc_items, abc_summary) = abc::customer_tables(&lines, &month, &thresholds)?;
     let spec = products::Spec {
         orders: &orders,
         inventory: &inventory,
@@ -138,8 +134,12 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         thresholds,
         notes: false,
     };
-    progress.stage("products of the month");
-    let (products_table, _) = products::table(&settings, &spec)?;
+    let ((lines, order_names), products_table) =
+        products::table_of_a_pass(&settings, &spec, |roles, sums| orders::scored_order_days_and(&settings, &orders, roles, sums))?;
+    // abc (customers, the month) and products (the month)
+    progress.stage("abc of the month");
+    let (abc_items, abc_summary) = abc::customer_tables(&lines, &month, &thresholds)?;
+    let products_table = products_table?;
 
     // churn, receivables, alerts (as of the month end)
     progress.stage("churn");

@@ -33,7 +33,18 @@ pub use values as parse;
 /// a value is bad, the table is loaded thoroughly and the query runs on it: that is
 /// the way that explains problems. The result is the same every way.
 pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>) -> anyhow::Result<DataFrame> {
-    query_checking(opts, req, values::TextCheck::PerRow, |lf| Ok((query(lf)?, ()))).map(|(f, ())| f)
+    query_checking(opts, req, values::TextCheck::PerRow, |lf| Ok((vec![query(lf)?], ()))).map(|(f, ())| single(f))
+}
+
+/// `query` for a query with several results, all computed in the one pass over the
+/// rows (the scan is shared): the results in the order of the query's frames.
+/// The query also returns a plan of how to finish its results (see `query_grouped_with`).
+pub fn query_all<T>(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<(Vec<LazyFrame>, T)>) -> anyhow::Result<(Vec<DataFrame>, T)> {
+    query_checking(opts, req, values::TextCheck::PerRow, query)
+}
+
+fn single(mut frames: Vec<DataFrame>) -> DataFrame {
+    frames.pop().expect("one frame per plan")
 }
 
 /// `query` for a grouping query whose result shows each group's key and first name:
@@ -41,22 +52,22 @@ pub fn query(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> an
 /// every row (see `values::TextCheck::InResult`). 10 M lines of Parquet, `kam abc`: the
 /// check was 6% of CPU time.
 pub fn query_grouped(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<LazyFrame>) -> anyhow::Result<DataFrame> {
-    query_checking(opts, req, values::TextCheck::InResult, |lf| Ok((query(lf)?, ()))).map(|(f, ())| f)
+    query_checking(opts, req, values::TextCheck::InResult, |lf| Ok((vec![query(lf)?], ()))).map(|(f, ())| single(f))
 }
 
 /// `query_grouped` for a query that also returns a plan of how to finish its result
 /// (products: how the table is built from the per-key sums): the plan of the run
 /// whose frame is returned comes back with it.
 pub fn query_grouped_with<T>(opts: &InputOptions, req: &Request, query: impl Fn(LazyFrame) -> anyhow::Result<(LazyFrame, T)>) -> anyhow::Result<(DataFrame, T)> {
-    query_checking(opts, req, values::TextCheck::InResult, query)
+    query_checking(opts, req, values::TextCheck::InResult, |lf| query(lf).map(|(plan, extra)| (vec![plan], extra))).map(|(f, extra)| (single(f), extra))
 }
 
 fn query_checking<T>(
     opts: &InputOptions,
     req: &Request,
     text_check: values::TextCheck,
-    query: impl Fn(LazyFrame) -> anyhow::Result<(LazyFrame, T)>,
-) -> anyhow::Result<(DataFrame, T)> {
+    query: impl Fn(LazyFrame) -> anyhow::Result<(Vec<LazyFrame>, T)>,
+) -> anyhow::Result<(Vec<DataFrame>, T)> {
     if opts.inputs.iter().any(|i| i == "-") {
         sources::claim_stdin(req.table)?;
     }
@@ -72,8 +83,8 @@ fn query_checking<T>(
             trace("loaded: the scan declined");
             break;
         };
-        let (plan, extra) = query(scanned.frame)?;
-        match scan::collect_checked(plan, &scanned.check, text_check) {
+        let (plans, extra) = query(scanned.frame)?;
+        match scan::collect_checked(plans, &scanned.check, text_check) {
             Ok(frame) => {
                 trace(&format!("streamed, {pass:?} pass"));
                 return Ok((frame, extra));
@@ -83,8 +94,9 @@ fn query_checking<T>(
     }
     crate::progress::reading_unmeasured();
     trace("loaded");
-    let (plan, extra) = query(load::load_thoroughly(opts, req)?.lazy())?;
-    Ok((plan.collect()?, extra))
+    let (plans, extra) = query(load::load_thoroughly(opts, req)?.lazy())?;
+    let frames = plans.into_iter().map(LazyFrame::collect).collect::<PolarsResult<Vec<_>>>()?;
+    Ok((frames, extra))
 }
 
 /// Read every input of a request into one typed frame with columns named by role

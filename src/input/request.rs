@@ -109,6 +109,14 @@ impl Request {
         self
     }
 
+    /// This request and `other`'s (of the same table) as one, for a pass that serves
+    /// both: a role either requires is required.
+    pub fn and(mut self, other: &Request) -> Request {
+        self = self.require(&other.required).optional(&other.optional);
+        self.extra.extend(other.extra.iter().filter(|h| !self.extra.contains(h)).cloned().collect::<Vec<_>>());
+        self
+    }
+
     pub fn extra(mut self, headers: &[String]) -> Request {
         self.extra.extend(headers.iter().cloned());
         self

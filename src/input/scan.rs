@@ -199,21 +199,32 @@ fn scan_csv(source: &Source, path: &std::path::Path, numbers: &[&str]) -> Option
         .ok()
 }
 
-/// Run `plan`, a query over a scan's frame, in the streaming engine. The result only
-/// when every row was read cleanly (and there was at least one), and, when the scan
-/// left text to `TextCheck::InResult`, no text in the result needs trimming; else why not.
-/// `plan` must read every row of the frame, as kam's aggregations do.
-pub fn collect_checked(plan: LazyFrame, check: &RowCheck, text_check: TextCheck) -> Result<DataFrame, String> {
+/// Run `plans`, queries over a scan's frame, in the streaming engine: one query with a
+/// result per plan, so that the scan is read once. The results only when every row was
+/// read cleanly (and there was at least one), and, when the scan left text to
+/// `TextCheck::InResult`, no text in a result needs trimming; else why not.
+/// The plans must read every row of the frame, as kam's aggregations do.
+pub fn collect_checked(plans: Vec<LazyFrame>, check: &RowCheck, text_check: TextCheck) -> Result<Vec<DataFrame>, String> {
     // polars' own message (a field the fast pass's CSV reader could not parse) for the trace: its first line.
-    let frame = plan.collect_with_engine(Engine::Streaming).map_err(|e| e.to_string().lines().next().unwrap_or_default().to_string())?.unwrap_single();
+    let first_line = |e: PolarsError| e.to_string().lines().next().unwrap_or_default().to_string();
+    let frames = match <[LazyFrame; 1]>::try_from(plans) {
+        Ok([plan]) => vec![plan.collect_with_engine(Engine::Streaming).map_err(first_line)?.unwrap_single()],
+        Err(plans) => {
+            let opt_state = plans.first().map(LazyFrame::get_current_optimizations).unwrap_or_default();
+            let plans = plans.into_iter().map(|p| p.logical_plan).collect();
+            LazyFrame::collect_all_with_engine(plans, Engine::Streaming, opt_state).map_err(first_line)?
+        }
+    };
     match (check.rows.load(Ordering::Relaxed), check.bad.load(Ordering::Relaxed)) {
         (rows, 0) if rows > 0 => {}
         (rows, bad) => return Err(format!("{rows} rows, {bad} not read cleanly")),
     }
-    if text_check == TextCheck::InResult && has_text_to_trim(&frame).map_err(|e| e.to_string())? {
-        return Err("text in the result needs trimming".into());
+    for frame in &frames {
+        if text_check == TextCheck::InResult && has_text_to_trim(frame).map_err(|e| e.to_string())? {
+            return Err("text in the result needs trimming".into());
+        }
     }
-    Ok(frame)
+    Ok(frames)
 }
 
 /// Whether a text column of `frame` has a value that is empty, has surrounding space,

@@ -20,7 +20,7 @@ pub fn first_in_row_order(rows: LazyFrame, keys: &[Expr], name: &str) -> LazyFra
         .filter(col(name).is_not_null().and(col(name).neq(lit(""))))
         .group_by(pair)
         .agg([col(ROW).min()])
-        .group_by(keys.to_vec())
+        .group_by(keys)
         .agg([col(name).sort_by([col(ROW)], SortMultipleOptions::default()).first()])
 }
 

@@ -30,8 +30,30 @@ pub fn churn_lines(s: &Settings, files: &[String]) -> anyhow::Result<DataFrame> 
 /// has five consumers (64.1 s -> 57.9 s, peak RSS 4.2 -> 2.75 GB) and the scorecard
 /// three: 11.9 -> 11.0 s, peak RSS 4.0 -> 2.5 GB (docs/PERFORMANCE.md).
 pub fn scored_order_days(s: &Settings, files: &[String]) -> anyhow::Result<(DataFrame, Option<DataFrame>)> {
-    let (days, names) = order_days(s, files, &["order_id", "cost", "customer_name"])?;
-    Ok((with_missing(days, &[("cost", s.money_type(TableKind::Orders))]).collect()?, names))
+    let ((days, names), _) = order_days::<()>(s, files, &Request::orders(), &|_| Ok(None))?;
+    Ok((with_cost(s, days)?, names))
+}
+
+/// Order days with a cost column, empty when the file has none.
+fn with_cost(s: &Settings, days: DataFrame) -> anyhow::Result<DataFrame> {
+    Ok(with_missing(days, &[("cost", s.money_type(TableKind::Orders))]).collect()?)
+}
+
+/// The roles of the order days besides order_date, customer_id and amount.
+const SCORED: [&str; 3] = ["order_id", "cost", "customer_name"];
+
+/// [`scored_order_days`], and `more`'s result over the same lines from the same pass,
+/// with `more_roles` read too: the report's product sums, so that it reads the orders
+/// once. `more` also returns how to finish its result.
+pub fn scored_order_days_and<T>(
+    s: &Settings,
+    files: &[String],
+    more_roles: &Request,
+    more: &dyn Fn(LazyFrame) -> anyhow::Result<(LazyFrame, T)>,
+) -> anyhow::Result<((DataFrame, Option<DataFrame>), DataFrame, T)> {
+    let ((days, names), more) = order_days(s, files, more_roles, &|lines| more(lines).map(Some))?;
+    let (frame, finish) = more.expect("the query of `more` ran");
+    Ok(((with_cost(s, days)?, names), frame, finish))
 }
 
 /// The order lines summed in the same pass that reads them: one row per customer,
@@ -45,10 +67,18 @@ pub fn scored_order_days(s: &Settings, files: &[String]) -> anyhow::Result<(Data
 /// cost empty). It holds a row per order instead of per line, and no product columns
 /// or names: a name on each of the 5.5 M order days of 10 M lines raised the report's
 /// peak anonymous memory from 2,490 to 2,678 MiB. Rows are in the order of their first line.
-fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyhow::Result<(DataFrame, Option<DataFrame>)> {
-    let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(optional);
+/// `more` adds a result of its own (and a plan to finish it) from the same lines,
+/// reading the roles of `more_roles` too.
+#[allow(clippy::type_complexity)]
+fn order_days<T>(
+    s: &Settings,
+    files: &[String],
+    more_roles: &Request,
+    more: &dyn Fn(LazyFrame) -> anyhow::Result<Option<(LazyFrame, T)>>,
+) -> anyhow::Result<((DataFrame, Option<DataFrame>), Option<(DataFrame, T)>)> {
+    let request = Request::orders().require(&["order_date", "customer_id", "amount"]).optional(&SCORED).and(more_roles);
     let opts = s.input(TableKind::Orders, files);
-    let stacked = crate::input::query(&opts, &request, |lines| {
+    let (mut frames, finish) = crate::input::query_all(&opts, &request, |lines| {
         let schema = lines.clone().collect_schema()?;
         let has = |c: &str| schema.contains(c);
         let mut keys = vec![col("customer_id")];
@@ -70,49 +100,24 @@ fn order_days(s: &Settings, files: &[String], optional: &[&'static str]) -> anyh
         columns.extend([col("order_date"), col("amount")]);
         columns.extend(has("cost").then(|| col("cost")));
         // The order of the lines, not of the grouping (which varies from run to run).
-        let days = out.sort([FIRST_LINE], SortMultipleOptions::default()).select(columns);
-        if !has("customer_name") {
-            return Ok(days);
+        let mut results = vec![out.sort([FIRST_LINE], SortMultipleOptions::default()).select(columns)];
+        let finish = match more(lines.clone())? {
+            Some((plan, finish)) => {
+                results.push(plan);
+                Some(finish)
+            }
+            None => None,
+        };
+        if has("customer_name") {
+            results.push(first_in_row_order(lines, &[col("customer_id")], "customer_name"));
         }
-        let names = first_in_row_order(lines, &[col("customer_id")], "customer_name");
-        stack(days, names)
+        Ok((results, (finish, has("customer_name"))))
     })?;
-    if stacked.get_column_index(SECOND).is_none() {
-        return Ok((stacked, None));
-    }
-    let (days, names) = unstack(stacked)?;
-    Ok((days, Some(names)))
-}
-
-/// Marks the rows of the second frame of [`stack`].
-const SECOND: &str = "__second";
-
-/// `first` and then `second` (customer_id, customer_name) as one frame, so that one
-/// streamed query returns both: first's columns, customer_name and [`SECOND`], each
-/// part with nulls in the other's columns.
-fn stack(first: LazyFrame, second: LazyFrame) -> anyhow::Result<LazyFrame> {
-    let schema = first.clone().collect_schema()?;
-    let mut top: Vec<Expr> = schema.iter_names().map(|n| col(n.clone())).collect();
-    top.extend([lit(NULL).cast(DataType::String).alias("customer_name"), lit(false).alias(SECOND)]);
-    let mut bottom: Vec<Expr> =
-        schema.iter().map(|(n, dtype)| if n == "customer_id" { col("customer_id") } else { lit(NULL).cast(dtype.clone()).alias(n.clone()) }).collect();
-    bottom.extend([col("customer_name"), lit(true).alias(SECOND)]);
-    Ok(concat([first.select(top), second.select(bottom)], UnionArgs::default())?)
-}
-
-/// The two frames of [`stack`]: the first without the name, the second as
-/// customer_id, customer_name.
-fn unstack(stacked: DataFrame) -> anyhow::Result<(DataFrame, DataFrame)> {
-    let second = stacked.column(SECOND)?.bool()?.clone();
-    let first_rows = second.len() - second.sum().unwrap_or(0) as usize;
-    let columns: Vec<String> = stacked.get_column_names().iter().map(|c| c.to_string()).filter(|c| c != "customer_name" && c != SECOND).collect();
-    // The parts come in order, so slices (no copy) cut them apart; else a filter does.
-    let (first, rest) = if second.slice(0, first_rows).any() {
-        (stacked.filter(&!&second)?, stacked.filter(&second)?)
-    } else {
-        (stacked.slice(0, first_rows), stacked.slice(first_rows as i64, second.len() - first_rows))
-    };
-    Ok((first.select(columns)?, rest.select(["customer_id", "customer_name"])?))
+    let (finish, has_names) = finish;
+    let names = if has_names { frames.pop() } else { None };
+    let more = finish.map(|f| (frames.pop().expect("the result of `more`"), f));
+    let days = frames.pop().expect("the order days");
+    Ok(((days, names), more))
 }
 
 /// Per customer, from one streamed pass over the orders (the lines are not held): the

@@ -95,21 +95,26 @@ fn product_settings(s: &Settings, basis: Basis, average: Average, by_customer: b
     }
 }
 
-/// The product table (notes on stderr unless quiet) and the settings it was made with.
-pub fn table(s: &Settings, spec: &Spec) -> anyhow::Result<(DataFrame, ProductSettings)> {
+/// What the product table is computed with before the orders are read: the request,
+/// the settings and the inventory (with the notes about them said).
+struct Prepared {
+    request: Request,
+    settings: ProductSettings,
+    inventory: Option<DataFrame>,
+    quiet: bool,
+}
+
+fn prepare(s: &Settings, spec: &Spec) -> anyhow::Result<Prepared> {
     let quiet = s.quiet || !spec.notes;
-    let opts = s.input(TableKind::Orders, spec.orders);
-    let period = &spec.period;
-    let by_customer = spec.by_customer;
     let mut required = vec!["order_date", "amount", "product_id"];
     let mut optional = vec!["quantity", "cost", "product_name"];
-    if by_customer {
+    if spec.by_customer {
         required.push("customer_id");
         optional.push("customer_name");
     }
     let request = Request::orders().require(&required).optional(&optional);
-    let mut settings = product_settings(s, Basis::Cost, spec.average, by_customer, spec.thresholds);
-    let inventory = load_inventory(s, spec.inventory, by_customer)?;
+    let mut settings = product_settings(s, Basis::Cost, spec.average, spec.by_customer, spec.thresholds);
+    let inventory = load_inventory(s, spec.inventory, spec.by_customer)?;
     if let Some(inv) = &inventory {
         settings.basis = match spec.basis {
             Some(basis) => basis,
@@ -119,6 +124,14 @@ pub fn table(s: &Settings, spec: &Spec) -> anyhow::Result<(DataFrame, ProductSet
     } else {
         note(quiet, "no --inventory given: inventory, turnover, days_of_inventory, cross_ratio and contribution_ratio are empty".into());
     }
+    Ok(Prepared { request, settings, inventory, quiet })
+}
+
+/// The product table (notes on stderr unless quiet) and the settings it was made with.
+pub fn table(s: &Settings, spec: &Spec) -> anyhow::Result<(DataFrame, ProductSettings)> {
+    let Prepared { request, mut settings, inventory, quiet } = prepare(s, spec)?;
+    let opts = s.input(TableKind::Orders, spec.orders);
+    let period = &spec.period;
     // How to finish the table from the per-key sums is learnt while the query is built,
     // and comes back with the query's result (`input::query_grouped_with`).
     let sums = |orders: LazyFrame, settings: &ProductSettings, range: Option<LazyFrame>| plan_table(spec, orders, inventory.as_ref(), settings, range);
@@ -129,6 +142,7 @@ pub fn table(s: &Settings, spec: &Spec) -> anyhow::Result<(DataFrame, ProductSet
     // (reported only) come out of the same query. The sums have a row for every key with
     // any line, in the period or not, with its names: text is checked on them
     // (`input::query_grouped`).
+    let with_inventory = inventory.is_some();
     let (result, has_cost) = match (period.from, period.to, &inventory) {
         (Some(from), Some(to), _) => {
             (settings.from, settings.to) = (from, to);
@@ -156,6 +170,34 @@ pub fn table(s: &Settings, spec: &Spec) -> anyhow::Result<(DataFrame, ProductSet
             (plan.finish(per_key, &settings)?, plan.has_cost)
         }
     };
+    checked(&result, has_cost, &settings, with_inventory, period, quiet)?;
+    Ok((result, settings))
+}
+
+/// The product table of a period with both ends given, from a pass over the orders that
+/// computes other results too (the report): `read` gets the roles the table needs and a
+/// function that adds the table's per-key sums to a query over the order lines, and
+/// returns their result beside its own. The table is the second result, so that the
+/// caller can say what is wrong with its own first (an empty month is first an empty ABC).
+#[allow(clippy::type_complexity)]
+pub fn table_of_a_pass<R>(
+    s: &Settings,
+    spec: &Spec,
+    read: impl FnOnce(&Request, &dyn Fn(LazyFrame) -> anyhow::Result<(LazyFrame, TablePlan)>) -> anyhow::Result<(R, DataFrame, TablePlan)>,
+) -> anyhow::Result<(R, anyhow::Result<DataFrame>)> {
+    let Prepared { request, mut settings, inventory, quiet } = prepare(s, spec)?;
+    let (Some(from), Some(to)) = (spec.period.from, spec.period.to) else {
+        return Err(bad_input("the product table of a shared pass needs a period with both ends"));
+    };
+    (settings.from, settings.to) = (from, to);
+    let sums = |orders: LazyFrame| plan_table(spec, orders, inventory.as_ref(), &settings, None);
+    let (other, per_key, plan) = read(&request, &sums)?;
+    let table = plan.finish(per_key, &settings).and_then(|t| checked(&t, plan.has_cost, &settings, inventory.is_some(), &spec.period, quiet).map(|()| t));
+    Ok((other, table))
+}
+
+/// The notes on the product table, or an error when it is empty.
+fn checked(result: &DataFrame, has_cost: bool, settings: &ProductSettings, with_inventory: bool, period: &Period, quiet: bool) -> anyhow::Result<()> {
     if !has_cost {
         note(quiet, "the orders have no cost column: cost, gross_profit, gross_margin_rate and the ratios built on them are empty (map one with --col cost=HEADER)".into());
     }
@@ -164,9 +206,9 @@ pub fn table(s: &Settings, spec: &Spec) -> anyhow::Result<(DataFrame, ProductSet
         return Err(bad_input(format!("no order lines and no stock in the period {}", period_words(from, to, period))));
     }
     if !quiet {
-        print_notes(&result, &settings, inventory.is_some())?;
+        print_notes(result, settings, with_inventory)?;
     }
-    Ok((result, settings))
+    Ok(())
 }
 
 /// The period in a message: its ends, or the words the user gave when the data has none.
@@ -179,7 +221,7 @@ fn period_words(from: NaiveDate, to: NaiveDate, period: &Period) -> String {
 }
 
 /// What turns the per-key sums of the order lines into the product table (`plan_table`).
-struct TablePlan {
+pub struct TablePlan {
     stock: LazyFrame,
     names: Vec<(&'static str, &'static str)>,
     sort_column: String,
