@@ -219,9 +219,11 @@ pub fn collect_checked(plans: Vec<LazyFrame>, check: &RowCheck, text_check: Text
         (rows, 0) if rows > 0 => {}
         (rows, bad) => return Err(format!("{rows} rows, {bad} not read cleanly")),
     }
-    for frame in &frames {
-        if text_check == TextCheck::InResult && has_text_to_trim(frame).map_err(|e| e.to_string())? {
-            return Err("text in the result needs trimming".into());
+    if text_check == TextCheck::InResult {
+        for frame in &frames {
+            if has_text_to_trim(frame).map_err(|e| e.to_string())? {
+                return Err("text in the result needs trimming".into());
+            }
         }
     }
     Ok(frames)

@@ -20,8 +20,9 @@ fn scale_of(frame: &DataFrame, column: &str) -> usize {
     }
 }
 
-/// `frame` with customer_name joined by customer_id from `names`
-/// (pipelines::names::order_names, collected once by the report), empty without them.
+/// `frame` with customer_name joined by customer_id from `names` (the orders' first
+/// names, from the report's one pass: pipelines::orders::scored_order_days_and), empty
+/// without them.
 fn with_names(frame: LazyFrame, names: Option<&DataFrame>) -> LazyFrame {
     match names {
         Some(names) => frame.join(names.clone().lazy(), [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left)),
