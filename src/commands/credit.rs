@@ -7,7 +7,7 @@ use crate::defaults;
 use crate::error::bad_input;
 use crate::metrics::credit::{self as metric, CreditParams};
 use crate::output;
-use crate::pipelines::names::NameSources;
+use crate::pipelines::names::{self, NameSources};
 use crate::pipelines::{aging, orders};
 use crate::settings::{self, Settings};
 use crate::tables::TableKind;
@@ -27,7 +27,7 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
     let period_days = (to - from).num_days() + 1;
     // Per customer, streamed: the orders and invoices are not held (issue 20).
     let customers = orders::period_sales(&settings, &args.input.inputs, from, to)?;
-    let names = NameSources::customers(&settings, args.customers.as_deref(), Some(&customers))?;
+    let names = NameSources::with_order_names(&settings, args.customers.as_deref(), names::names_of_customers(&customers)?)?;
     let in_period = customers.lazy().filter(col("lines_in_period").gt(lit(0))).select([col("customer_id"), col("sales").alias("amount")]);
     let history = aging::receivables_query(&settings, &args.receivables, |r| metric::payment_history(r, as_of))?;
     let limits = aging::limits(&settings, args.customers.as_deref())?;
