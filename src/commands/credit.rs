@@ -29,7 +29,7 @@ pub fn run(args: CreditArgs) -> anyhow::Result<()> {
     let customers = orders::period_sales(&settings, &args.input.inputs, from, to)?;
     let names = NameSources::with_order_names(&settings, args.customers.as_deref(), names::names_of_customers(&customers)?)?;
     let in_period = customers.lazy().filter(col("lines_in_period").gt(lit(0))).select([col("customer_id"), col("sales").alias("amount")]);
-    let history = aging::receivables_query(&settings, &args.receivables, |r| metric::payment_history(r, as_of))?;
+    let history = aging::payment_history(&settings, &args.receivables, as_of)?;
     let limits = aging::limits(&settings, args.customers.as_deref())?;
     let params = CreditParams {
         as_of,

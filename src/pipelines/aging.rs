@@ -10,6 +10,7 @@ use super::{load, orders, with_missing, with_missing_lazy};
 use crate::defaults;
 use crate::error::bad_input;
 use crate::input::Request;
+use crate::metrics::credit;
 use crate::metrics::receivables::{self as metric, AgingParams, Buckets};
 use crate::output;
 use crate::period::Period;
@@ -45,9 +46,12 @@ impl<'a> Aging<'a> {
     }
 }
 
+/// The receivables roles every invoice must have.
+const REQUIRED: [&str; 5] = ["customer_id", "invoice_id", "invoice_date", "due_date", "amount"];
+
 fn receivables_request() -> Request {
     Request::receivables()
-        .require(&["customer_id", "invoice_id", "invoice_date", "due_date", "amount"])
+        .require(&REQUIRED)
         .optional(&["paid_amount", "open_amount", "paid_date"])
 }
 
@@ -62,12 +66,15 @@ pub fn receivables(s: &Settings, files: &[String]) -> anyhow::Result<LazyFrame> 
     Ok(with_missing(frame, &optional_receivables_columns(s)))
 }
 
-/// `query` over the receivables with every role present, streamed where the files
-/// allow: for a per-customer query, the invoices are not held.
-pub fn receivables_query(s: &Settings, files: &[String], query: impl Fn(LazyFrame) -> LazyFrame) -> anyhow::Result<DataFrame> {
-    let columns = optional_receivables_columns(s);
-    crate::input::query(&s.input(TableKind::Receivables, files), &receivables_request(), |frame| {
-        Ok(query(with_missing_lazy(frame, &columns)?))
+/// The payment history of the receivables as of `as_of` (`kam credit`), from one
+/// streamed pass that holds a row per customer. It reads the required roles, so that
+/// totals rows and bad values are found as everywhere, and of the optional ones only
+/// paid_date: paid_amount and open_amount, which the history does not use, are not
+/// parsed. 10 M order lines' 5.5 M invoices: 0.98 -> 0.67 s (docs/PERFORMANCE.md).
+pub fn payment_history(s: &Settings, files: &[String], as_of: NaiveDate) -> anyhow::Result<DataFrame> {
+    let request = Request::receivables().require(&REQUIRED).optional(&["paid_date"]);
+    crate::input::query(&s.input(TableKind::Receivables, files), &request, |frame| {
+        Ok(credit::payment_history(with_missing_lazy(frame, &[("paid_date", DataType::Date)])?, as_of))
     })
 }
 

@@ -294,6 +294,37 @@ fn credit_limits_by_hand() {
     assert!(column(out, "reason")[1].contains("20.0 days late on average -> x0.5"), "{out}");
 }
 
+// Credit reads the receivables' required roles and paid_date only: a totals row marked
+// in the invoice column is still found and dropped (its amount is the invoices' sum,
+// 6,550.00 = 4000 + 1000 + 1000 - 100 + 1000 + 1000 + 500 + 150), and the limits are
+// those of the clean file (credit_limits_by_hand).
+#[test]
+fn credit_drops_a_receivables_totals_row_marked_in_the_invoice_column() {
+    let dir = tempdir();
+    let clean = std::fs::read_to_string(data("warn_credit_receivables.csv")).unwrap();
+    let with_total = format!("{clean},合计,,,6550.00,,\n");
+    let p = write(dir.path(), "receivables.csv", with_total.as_bytes());
+    let args = |receivables: &str| {
+        kam(&[
+            "credit",
+            &data("warn_credit_orders.csv"),
+            "--receivables",
+            receivables,
+            "--from",
+            "2024-04-02",
+            "--as-of",
+            "2024-06-30",
+            "--format",
+            "csv",
+        ])
+    };
+    let (run, expected) = (args(p.to_str().unwrap()), args(&data("warn_credit_receivables.csv")));
+    assert_eq!((run.code, expected.code), (0, 0), "{}", run.stderr);
+    assert_eq!(run.stdout, expected.stdout);
+    assert_eq!(column(&run.stdout, "paid_invoices"), ["1", "2", "1", "0", "1"]);
+    assert!(run.stderr.contains("合计") && run.stderr.contains("dropped 1 row"), "{}", run.stderr);
+}
+
 #[test]
 fn credit_parameters_are_options() {
     // --b-months 3 --grace-days 25: KL avg 20 <= 25 -> no reduction -> A unlimited; KB 500 x 3 = 1500.
