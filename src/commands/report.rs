@@ -277,7 +277,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     tables.push(Table { name: "cohorts", title: "Cohorts (share ordering per month)", frame: cohorts_table });
     // Every per-customer table with customer_name beside customer_id, as the commands write them.
     progress.stage("names beside ids");
-    let names = NameSources::with_order_names(&settings, customers.as_deref(), order_names)?;
+    let names = NameSources::with_order_names(&settings, customers.as_deref(), order_names)?.combined()?;
     for t in tables.iter_mut() {
         t.frame = names.beside_ids(std::mem::take(&mut t.frame))?;
     }
