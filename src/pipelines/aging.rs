@@ -70,7 +70,7 @@ pub fn receivables(s: &Settings, files: &[String]) -> anyhow::Result<LazyFrame> 
 /// streamed pass that holds a row per customer. It reads the required roles, so that
 /// totals rows and bad values are found as everywhere, and of the optional ones only
 /// paid_date: paid_amount and open_amount, which the history does not use, are not
-/// parsed. 10 M order lines' 5.5 M invoices: 0.98 -> 0.67 s (docs/PERFORMANCE.md).
+/// parsed. 10 M order lines' 5.5 M invoices: 0.98 -> 0.88 s (docs/PERFORMANCE.md).
 pub fn payment_history(s: &Settings, files: &[String], as_of: NaiveDate) -> anyhow::Result<DataFrame> {
     let request = Request::receivables().require(&REQUIRED).optional(&["paid_date"]);
     crate::input::query(&s.input(TableKind::Receivables, files), &request, |frame| {

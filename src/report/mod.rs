@@ -53,7 +53,7 @@ pub fn write_tables(dir: &Path, tables: &mut [Table], bom: bool, progress: &mut 
         // One chunk per column: Parquet pages then do not depend on how the frame was built.
         t.frame.rechunk_mut();
         // The CSV and the Parquet file of a table at once: each writer alone kept about
-        // 1.3 of the 2 cores busy (2 M lines: this stage 1.24 -> 0.9 s, docs/PERFORMANCE.md).
+        // 1.3 of the 2 cores busy (2 M lines: this stage 1.24 -> 0.8 s, docs/PERFORMANCE.md).
         let mut copy = t.frame.clone();
         let (csv, parquet) = std::thread::scope(|scope| {
             let parquet = scope.spawn(|| write_table_file(dir, t.name, OutputFormat::Parquet, &mut copy, false));
