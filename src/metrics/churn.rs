@@ -7,68 +7,12 @@
 //! customer's own average. Periods are calendar months to date: see [`Windows`]
 //! and docs/warnings.md.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use super::receivables::{days, epoch_days};
-
-/// The three date windows compared by the sales-progress warning.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Windows {
-    /// This period: the first day of the month `months − 1` before as-of's month, to as-of.
-    pub current: (NaiveDate, NaiveDate),
-    /// The same shape `months` months earlier.
-    pub previous: (NaiveDate, NaiveDate),
-    /// The same shape 12 months earlier.
-    pub last_year: (NaiveDate, NaiveDate),
-    pub months: u32,
-}
-
-fn month_start(d: NaiveDate) -> NaiveDate {
-    d.with_day(1).expect("day 1 exists")
-}
-
-fn month_end(d: NaiveDate) -> NaiveDate {
-    month_start(d) + Months::new(1) - chrono::Duration::days(1)
-}
-
-/// Shift a window end back by `n` months; a month end stays a month end.
-fn shift_end(end: NaiveDate, n: u32) -> NaiveDate {
-    let shifted = end - Months::new(n);
-    if end == month_end(end) {
-        month_end(shifted)
-    } else {
-        shifted
-    }
-}
-
-impl Windows {
-    pub fn new(as_of: NaiveDate, months: u32) -> Windows {
-        let start = month_start(as_of) - Months::new(months - 1);
-        let back = |n: u32| (start - Months::new(n), shift_end(as_of, n));
-        Windows { current: (start, as_of), previous: back(months), last_year: back(12), months }
-    }
-
-    /// Months of the current window as the plan's periods (each month's first day),
-    /// each with the share of it inside the window (1 for whole months, day /
-    /// days-in-month for as-of's month).
-    pub fn plan_months(&self) -> Vec<(NaiveDate, f64)> {
-        let (start, end) = self.current;
-        let mut out = Vec::new();
-        let mut m = start;
-        while m <= end {
-            let weight = if month_start(end) == m {
-                end.day() as f64 / month_end(end).day() as f64
-            } else {
-                1.0
-            };
-            out.push((m, weight));
-            m = m + Months::new(1);
-        }
-        out
-    }
-}
+pub use super::windows::Windows;
 
 /// Settings of the churn and sales-progress rules.
 #[derive(Debug, Clone)]
@@ -100,10 +44,6 @@ fn change(cur: Expr, base: Expr) -> Expr {
         .otherwise(lit(NULL).cast(DataType::Float64))
 }
 
-fn in_window(c: &str, w: (NaiveDate, NaiveDate)) -> Expr {
-    col(c).gt_eq(lit(w.0)).and(col(c).lt_eq(lit(w.1)))
-}
-
 fn month_index(e: Expr) -> Expr {
     e.clone().dt().year().cast(DataType::Int32) * lit(12) + e.dt().month().cast(DataType::Int32)
 }
@@ -121,42 +61,12 @@ fn text(e: Expr) -> Expr {
 /// typical_gap, gap_source, status, reason, sales, sales_prev, sales_last_year,
 /// change_prev, change_last_year, plan, plan_gap, orders_period, orders_avg,
 /// drop_vs_prev, drop_vs_last_year, below_plan, frequency_down.
-pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: &ChurnParams) -> LazyFrame {
+pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: &ChurnParams) -> PolarsResult<LazyFrame> {
     let as_of = p.as_of;
     let w = p.windows;
     let lines = orders.filter(col("order_date").lt_eq(lit(as_of)));
-    // Gaps between a customer's distinct order dates. Sorting by date alone puts each
-    // customer's dates in order for the window (which groups by customer wherever its
-    // rows are), without comparing customer id strings.
-    let dates = lines
-        .clone()
-        .select([col("customer_id"), col("order_date")])
-        .unique(None, UniqueKeepStrategy::First)
-        .sort_by_exprs([col("order_date")], SortMultipleOptions::default())
-        .with_column(
-            (days("order_date") - days("order_date").shift(lit(1)))
-                .over([col("customer_id")])
-                .expect("window expression")
-                .alias("gap"),
-        );
-    let company = dates.clone().select([col("gap").cast(DataType::Float64).median().alias("company_gap")]);
-    let history = dates.group_by([col("customer_id")]).agg([
-        col("order_date").min().alias("first_order"),
-        col("order_date").max().alias("last_order"),
-        col("gap").cast(DataType::Float64).median().alias("own_gap"),
-    ]);
-    // "Orders": distinct order_id where the file has it, else distinct order dates.
-    let order_key = if has_order_id { col("order_id") } else { col("order_date") };
+    let (history, company) = super::order_history::history(lines, has_order_id, &w)?;
     let start_index = month_index(lit(w.current.0));
-    let money_sum = |window: (NaiveDate, NaiveDate)| col("amount").filter(in_window("order_date", window)).sum();
-    let progress = lines.group_by([col("customer_id")]).agg([
-        order_key.clone().n_unique().cast(DataType::UInt32).alias("orders"),
-        money_sum(w.current).alias("sales"),
-        money_sum(w.previous).alias("sales_prev"),
-        money_sum(w.last_year).alias("sales_last_year"),
-        order_key.clone().filter(in_window("order_date", w.current)).n_unique().cast(DataType::UInt32).alias("orders_period"),
-        order_key.filter(col("order_date").lt(lit(w.current.0))).n_unique().cast(DataType::Float64).alias("orders_before"),
-    ]);
     let zero = || lit(0).cast(p.money.clone());
     let since = (lit(epoch_days(as_of)) - days("last_order")).alias("days_since_last");
     let k_gap = col("typical_gap") * lit(p.k);
@@ -186,7 +96,6 @@ pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: 
     // Whole periods of history before the current period: months from the first order's month.
     let periods_before = (start_index - month_index(col("first_order"))).floor_div(lit(w.months as i32)).cast(DataType::Float64);
     let mut out = history
-        .join(progress, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
         .cross_join(company, None)
         .with_columns([
             since,
@@ -228,7 +137,7 @@ pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: 
         None => out.with_column(lit(NULL).cast(p.money.clone()).alias("plan")),
     };
     let drop_f = p.drop.to_string().parse::<f64>().unwrap_or(0.2);
-    out.with_columns([
+    Ok(out.with_columns([
         change(col("sales"), col("sales_prev")).alias("change_prev"),
         change(col("sales"), col("sales_last_year")).alias("change_last_year"),
         change(col("sales"), col("plan")).alias("plan_gap"),
@@ -265,7 +174,7 @@ pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: 
         col("drop_vs_last_year"),
         col("below_plan"),
         col("frequency_down"),
-    ])
+    ]))
 }
 
 /// Add p_alive (one row per customer of `p_alive`: customer_id, p_alive) after
@@ -294,29 +203,4 @@ pub fn with_p_alive(table: DataFrame, p_alive: DataFrame, min: f64) -> anyhow::R
         ])
         .select(columns)
         .collect()?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn windows_are_calendar_months_to_date() {
-        let w = Windows::new(d("2024-06-30"), 1);
-        assert_eq!(w.current, (d("2024-06-01"), d("2024-06-30")));
-        assert_eq!(w.previous, (d("2024-05-01"), d("2024-05-31")));
-        assert_eq!(w.last_year, (d("2023-06-01"), d("2023-06-30")));
-        let w = Windows::new(d("2024-03-15"), 3);
-        assert_eq!(w.current, (d("2024-01-01"), d("2024-03-15")));
-        assert_eq!(w.previous, (d("2023-10-01"), d("2023-12-15")));
-        let w = Windows::new(d("2024-02-29"), 1);
-        assert_eq!(w.last_year, (d("2023-02-01"), d("2023-02-28")));
-        assert_eq!(w.previous, (d("2024-01-01"), d("2024-01-31")));
-        let months = Windows::new(d("2024-06-15"), 2).plan_months();
-        assert_eq!(months, vec![(d("2024-05-01"), 1.0), (d("2024-06-01"), 0.5)]);
-    }
 }

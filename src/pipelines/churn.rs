@@ -18,7 +18,7 @@ use crate::tables::TableKind;
 /// file, P(alive) is added and below `p.min_p_alive` a customer is churned.
 pub fn table(lines: &DataFrame, plan: Option<LazyFrame>, p: &ChurnParams, params_file: Option<&Path>) -> anyhow::Result<DataFrame> {
     let has_order_id = lines.get_column_index("order_id").is_some();
-    let table = metric::churn(lines.clone().lazy(), plan, has_order_id, p).collect()?;
+    let table = metric::churn(lines.clone().lazy(), plan, has_order_id, p)?.collect()?;
     if table.height() == 0 {
         return Err(bad_input(format!("no orders on or before {}", p.as_of)));
     }

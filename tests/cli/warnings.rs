@@ -226,6 +226,35 @@ fn sales_progress_flags_by_hand() {
     assert_eq!(column(&run.stdout, "drop_vs_prev")[0], "false");
 }
 
+// Distinct orders when an order's lines are not together or span two dates. As of
+// 2024-06-30, period June 2024.
+//   X1: O3 on 05-31 and 06-01; O1, O2, O1 interleaved on 06-03. Orders {O1, O2, O3} = 3;
+//       in June O3, O1, O2 = 3; before June O3 = 1, over 1 month of history (May) = 1.0.
+//       Dates 05-31, 06-01, 06-03: gaps 1, 2 -> 1.5. Sales June 50 + 10 + 20 + 30 = 110.00, May 100.00.
+//   Y1: YB on 04-10, YA's two lines on 06-10: 2 orders, 1 in June, 1 before over 2 months = 0.5; gap 61.
+#[test]
+fn orders_are_distinct_order_ids_wherever_their_lines_are() {
+    let dir = tempdir();
+    let orders = write(
+        dir.path(),
+        "orders.csv",
+        b"order_id,order_date,customer_id,amount\nYB,2024-04-10,Y1,5.00\nO3,2024-05-31,X1,100.00\nO3,2024-06-01,X1,50.00\n\
+          O1,2024-06-03,X1,10.00\nO2,2024-06-03,X1,20.00\nO1,2024-06-03,X1,30.00\nYA,2024-06-10,Y1,1.00\nYA,2024-06-10,Y1,2.00\n",
+    );
+    let run = kam(&["churn", orders.to_str().unwrap(), "--as-of", "2024-06-30", "--format", "csv", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = &run.stdout;
+    assert_eq!(column(out, "customer_id"), ["X1", "Y1"]);
+    assert_eq!(column(out, "orders"), ["3", "2"]);
+    assert_eq!(column(out, "orders_period"), ["3", "1"]);
+    assert_eq!(column(out, "orders_avg"), ["1.000000", "0.500000"]);
+    assert_eq!(column(out, "typical_gap"), ["1.500000", "61.000000"]);
+    assert_eq!(column(out, "first_order"), ["2024-05-31", "2024-04-10"]);
+    assert_eq!(column(out, "last_order"), ["2024-06-03", "2024-06-10"]);
+    assert_eq!(column(out, "sales"), ["110.00", "3.00"]);
+    assert_eq!(column(out, "sales_prev"), ["100.00", "0.00"]);
+}
+
 #[test]
 fn plan_is_prorated_for_a_month_to_date_period() {
     // As of 2024-06-15: June to date. A1 June 700.00 (06-10); plan 1000.00 x 15/30 = 500.00 -> +40%.
