@@ -2,6 +2,7 @@
 //! files or print; the formulas are documented in docs/metrics.md.
 
 pub mod abc;
+pub mod by_customer;
 pub mod cohorts;
 pub mod migration;
 pub mod names;

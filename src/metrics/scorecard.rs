@@ -9,6 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
+use super::by_customer::{ascending, new_date, run_start, same_customer, ByCustomer, CODE};
 
 /// The components, in output order.
 pub const COMPONENTS: [&str; 6] = ["sales", "gross_profit", "growth", "regularity", "payment", "clv"];
@@ -160,41 +161,82 @@ fn recent(lines: LazyFrame, w: &Windows) -> LazyFrame {
 /// current line lacks cost), active_months (months of the current 12 with a line),
 /// orders_24m (distinct order_id, or order days without one) and largest_order_share
 /// (the largest order's share of the 24-month sales; empty when those are not positive).
-pub fn activity(lines: LazyFrame, w: &Windows, has_order_id: bool) -> LazyFrame {
-    let lines = recent(lines, w).with_column(in_window(w.current).alias("_cur"));
-    let order_key = if has_order_id { col("order_id") } else { col("order_date").cast(DataType::String) };
-    let zero = lit(0).cast(DataType::Float64);
-    let cur = col("_cur");
-    let per_customer = lines
+pub fn activity(lines: LazyFrame, w: &Windows, has_order_id: bool) -> PolarsResult<LazyFrame> {
+    let columns: &[&str] = if has_order_id { &["amount", "cost", "order_id"] } else { &["amount", "cost"] };
+    let by_customer = ByCustomer::new(recent(lines, w), columns)?;
+    let month = || col("order_date").dt().year() * lit(12) + col("order_date").dt().month().cast(DataType::Int32);
+    // Flags from the row before are set element-wise; in a grouping `shift` would be per group.
+    let rows = by_customer
+        .rows()
+        .with_columns([
+            in_window(w.current).alias("_cur"),
+            same_customer().not().or(month().neq(month().shift(lit(1))).fill_null(lit(true))).alias("_new_month"),
+            new_date().alias("_new_date"),
+            run_start(has_order_id).alias("_run"),
+        ])
+        .with_column(ascending(col("_run").cast(DataType::UInt32).cum_sum(false)).alias("_run_id"));
+    let cur = || col("_cur");
+    let money_if = |keep: Expr, money: Expr| when(keep).then(money).otherwise(lit(NULL));
+    let orders = if has_order_id { col("order_id").n_unique() } else { col("_new_date").cast(DataType::UInt32).sum() };
+    let per_customer = rows
         .clone()
-        .group_by([col("customer_id")])
+        .group_by([col(CODE)])
         .agg([
-            col("amount").filter(cur.clone()).sum().alias("sales_12m"),
-            col("amount").filter(cur.clone().not()).sum().alias("sales_prev_12m"),
-            when(col("cost").filter(cur.clone()).null_count().gt(lit(0)))
+            money_if(cur(), col("amount")).sum().alias("sales_12m"),
+            money_if(cur().not(), col("amount")).sum().alias("sales_prev_12m"),
+            when(cur().and(col("cost").is_null()).any(true))
                 .then(lit(NULL))
-                .otherwise((col("amount") - col("cost")).filter(cur.clone()).sum())
+                .otherwise(money_if(cur(), col("amount") - col("cost")).sum())
                 .alias("gross_profit_12m"),
-            (col("order_date").dt().year() * lit(12) + col("order_date").dt().month().cast(DataType::Int32))
-                .filter(cur)
-                .n_unique()
-                .cast(DataType::UInt32)
-                .alias("active_months"),
-            order_key.clone().n_unique().cast(DataType::UInt32).alias("orders_24m"),
-        ]);
-    let largest = lines
-        .group_by([col("customer_id"), order_key.alias("_order")])
-        .agg([col("amount").sum().alias("_order_sales")])
-        .group_by([col("customer_id")])
-        // Exact sums, so the share does not depend on the order the groups come in.
-        .agg([f64_of(col("_order_sales").max()).alias("_largest"), f64_of(col("_order_sales").sum()).alias("_total")])
+            col("_new_month").and(cur()).cast(DataType::UInt32).sum().alias("active_months"),
+            orders.cast(DataType::UInt32).alias("orders_24m"),
+            col("_run").cast(DataType::UInt32).sum().alias("_runs"),
+            // Exact, so the share does not depend on the order the rows come in.
+            f64_of(col("amount").sum()).alias("_total"),
+        ])
+        .collect()?;
+    let largest = largest_orders(rows, &per_customer, has_order_id)?;
+    let zero = lit(0).cast(DataType::Float64);
+    let table = per_customer
+        .lazy()
+        .join(largest, [col(CODE)], [col(CODE)], JoinArgs::new(JoinType::Left))
+        .with_column(when(col("_total").gt(zero)).then(col("_largest") / col("_total")).otherwise(lit(NULL)).alias("largest_order_share"));
+    Ok(by_customer
+        .with_ids(table)
         .select([
             col("customer_id"),
-            when(col("_total").gt(zero)).then(col("_largest") / col("_total")).otherwise(lit(NULL)).alias("largest_order_share"),
-        ]);
-    per_customer
-        .join(largest, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
-        .sort(["customer_id"], SortMultipleOptions::default())
+            col("sales_12m"),
+            col("sales_prev_12m"),
+            col("gross_profit_12m"),
+            col("active_months"),
+            col("orders_24m"),
+            col("largest_order_share"),
+        ])
+        .sort(["customer_id"], SortMultipleOptions::default()))
+}
+
+/// Each customer's largest order sales (CODE, _largest as f64): the largest sum of a run
+/// where the customer's runs are its orders (`_runs` = `orders_24m` in `per_customer`),
+/// else of its rows grouped by order_id.
+fn largest_orders(rows: LazyFrame, per_customer: &DataFrame, has_order_id: bool) -> PolarsResult<LazyFrame> {
+    let by_run = rows
+        .clone()
+        .group_by([col("_run_id")])
+        .agg([col(CODE).first(), col("amount").sum().alias("_order_sales")])
+        .group_by([col(CODE)])
+        .agg([f64_of(col("_order_sales").max()).alias("_largest")]);
+    let others = per_customer.clone().lazy().filter(col("_runs").neq(col("orders_24m"))).select([col(CODE)]).collect()?;
+    if !has_order_id || others.height() == 0 {
+        return Ok(by_run);
+    }
+    let by_order = rows
+        .join(others.clone().lazy(), [col(CODE)], [col(CODE)], JoinArgs::new(JoinType::Semi))
+        .group_by([col(CODE), col("order_id")])
+        .agg([col("amount").sum().alias("_order_sales")])
+        .group_by([col(CODE)])
+        .agg([f64_of(col("_order_sales").max()).alias("_largest")]);
+    let by_run = by_run.join(others.lazy(), [col(CODE)], [col(CODE)], JoinArgs::new(JoinType::Anti));
+    Ok(concat([by_run, by_order], UnionArgs::default())?)
 }
 
 /// The company's margin rate over the current 12 months, from the lines with cost:

@@ -24,7 +24,7 @@ pub fn scorecard_table(
     let w = &p.windows;
     let has_order_id = orders.get_column_index("order_id").is_some();
     let lines = orders.clone().lazy();
-    let activity = metric::activity(lines.clone(), w, has_order_id);
+    let activity = metric::activity(lines.clone(), w, has_order_id)?;
     let current = lines.clone().filter(col("order_date").gt_eq(lit(w.current.0)).and(col("order_date").lt_eq(lit(w.current.1))));
     let classes = abc::items(current, "customer_id", None, thresholds);
     let margin = metric::company_margin(lines, w).collect()?.column("margin_rate")?.f64()?.get(0);

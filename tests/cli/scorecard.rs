@@ -187,3 +187,28 @@ fn scorecard_config_section_and_bad_options() {
     assert_eq!(no_date.code, 0, "{}", no_date.stderr);
     assert!(no_date.stderr.contains("no --as-of: as of 2025-01-05, the last order date"), "{}", no_date.stderr);
 }
+
+// An order's lines interleaved with another's, and an order over two dates. As of 2024-12-31.
+//   X1: O3 100.00 on 06-01 and 50.00 on 06-02 = 150.00; O1 10.00 + 30.00 = 40.00 and O2 20.00,
+//       interleaved on 06-03. 3 orders; largest 150 / 210 = 0.714286; 1 active month (June).
+//   Y1: YB 5.00 in March, YA 1.00 + 2.00 in June: 2 orders, largest 5 / 8 = 0.625; 2 active months.
+#[test]
+fn largest_order_is_summed_over_all_its_lines() {
+    let dir = tempdir();
+    let orders = write(
+        dir.path(),
+        "orders.csv",
+        b"order_id,order_date,customer_id,amount,cost\nYB,2024-03-10,Y1,5.00,1.00\nO3,2024-06-01,X1,100.00,1.00\nO3,2024-06-02,X1,50.00,1.00\n\
+          O1,2024-06-03,X1,10.00,1.00\nO2,2024-06-03,X1,20.00,1.00\nO1,2024-06-03,X1,30.00,1.00\nYA,2024-06-10,Y1,1.00,1.00\nYA,2024-06-10,Y1,2.00,1.00\n",
+    );
+    let run = kam(&["scorecard", orders.to_str().unwrap(), "--as-of", "2024-12-31", "--format", "csv", "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (h, rows) = parse(&run.stdout);
+    let row = |id: &str| rows.iter().find(|r| get(&h, r, "customer_id") == id).unwrap_or_else(|| panic!("no {id}"));
+    assert_eq!(get(&h, row("X1"), "orders_24m"), "3");
+    assert_eq!(get(&h, row("X1"), "largest_order_share"), "0.714286");
+    assert_eq!(get(&h, row("X1"), "active_months"), "1");
+    assert_eq!(get(&h, row("Y1"), "orders_24m"), "2");
+    assert_eq!(get(&h, row("Y1"), "largest_order_share"), "0.625000");
+    assert_eq!(get(&h, row("Y1"), "active_months"), "2");
+}
