@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use crate::cli::{ChurnOptions, ReportArgs, TurnoverBasis};
 use crate::error::bad_input;
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::alerts::SEVERITIES;
 use crate::metrics::products::Average;
 use crate::metrics::receivables::TOTAL;
@@ -145,7 +146,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     progress.stage("churn");
     let rules = churn::rules(&ChurnOptions::defaults(), &settings, as_of);
     let plan = plan::optional(&settings, plan_file.as_deref())?;
-    let churn_table = churn::table(&lines, plan, &rules, None)?;
+    // Sorted by customer once for churn and the scorecard's activity, and dropped before
+    // the CLV fit, whose peak memory is the report's.
+    let by_customer = ByCustomer::of_orders(&lines)?;
+    let churn_table = churn::table_of(&by_customer, &lines, plan, &rules, None)?;
+    let params = settings.score_params(as_of, None, None)?;
+    let activity = scorecard::activity(&by_customer, &params)?;
+    drop(by_customer);
     progress.reading("receivables", estimated(TableKind::Receivables, &receivables));
     let aging_spec = aging::Aging::standard(&receivables, customers.as_deref(), as_of, total_assets);
     let (aging_table, receivables_lines) = if receivables.is_empty() {
@@ -169,8 +176,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         (Some(a), Some(r)) => Some(scorecard::payment_frame(a, r, as_of)),
         _ => None,
     };
-    let params = settings.score_params(as_of, None, None)?;
-    let (score_table, score_notes) = scorecard::scorecard_table(&lines, payment, &clv, &params, &thresholds)?;
+    let (score_table, score_notes) = scorecard::scorecard_table(&lines, activity, payment, &clv, &params, &thresholds)?;
     notes.extend(score_notes);
     let aging = aging_table;
 

@@ -3,6 +3,7 @@
 use polars::prelude::IntoLazy;
 
 use crate::cli::ScorecardArgs;
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::scorecard as metric;
 use crate::output;
 use crate::pipelines::names::NameSources;
@@ -29,8 +30,9 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
         let (table, _) = aging::table_of(&settings, &inputs, receivables.clone())?;
         Some(scorecard::payment_frame(&table, receivables, as_of))
     };
+    let activity = scorecard::activity(&ByCustomer::of_orders(&lines)?, &params)?;
     let clv = clv::default_table(&lines, as_of);
-    let (table, notes) = scorecard::scorecard_table(&lines, payment, &clv, &params, &thresholds)?;
+    let (table, notes) = scorecard::scorecard_table(&lines, activity, payment, &clv, &params, &thresholds)?;
     let mut table = NameSources::with_order_names(&settings, args.customers.as_deref(), order_names)?.beside_ids(table)?;
     if !quiet {
         let w = params.windows;

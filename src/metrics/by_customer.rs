@@ -37,9 +37,26 @@ impl ByCustomer {
         Ok(ByCustomer { ids, sorted })
     }
 
+    /// [`ByCustomer::new`] of order rows with whichever of amount, cost and order_id they have.
+    pub fn of_orders(rows: &DataFrame) -> PolarsResult<ByCustomer> {
+        let columns: Vec<&str> = ["amount", "cost", "order_id"].into_iter().filter(|c| rows.get_column_index(c).is_some()).collect();
+        ByCustomer::new(rows.clone().lazy(), &columns)
+    }
+
+    /// Whether the rows have `column`.
+    pub fn has(&self, column: &str) -> bool {
+        self.sorted.get_column_index(column).is_some()
+    }
+
     /// The sorted rows (CODE, order_date and the requested columns).
     pub fn rows(&self) -> LazyFrame {
         self.sorted.clone().lazy()
+    }
+
+    /// The sorted rows where `keep` holds, still said sorted by CODE (a filter keeps the
+    /// order but polars drops the flag).
+    pub fn rows_where(&self, keep: Expr) -> LazyFrame {
+        self.rows().filter(keep).with_column(ascending(col(CODE)))
     }
 
     /// `per_code` (one row per CODE) with customer_id in place of CODE.

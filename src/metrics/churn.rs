@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
+use super::by_customer::ByCustomer;
 use super::receivables::{days, epoch_days};
 pub use super::windows::Windows;
 
@@ -54,18 +55,16 @@ fn text(e: Expr) -> Expr {
 
 /// One row per customer with an order on or before as-of.
 ///
-/// `orders` has customer_id, order_date, amount and optionally order_id (pass
-/// `has_order_id`). `plan` has customer_id, period (a date: the month's first day), planned_amount, or is None.
+/// `orders`: order rows by customer, with amount and optionally order_id. `plan` has customer_id, period (a date: the month's first day), planned_amount, or is None.
 ///
 /// Columns: customer_id, first_order, last_order, orders, days_since_last,
 /// typical_gap, gap_source, status, reason, sales, sales_prev, sales_last_year,
 /// change_prev, change_last_year, plan, plan_gap, orders_period, orders_avg,
 /// drop_vs_prev, drop_vs_last_year, below_plan, frequency_down.
-pub fn churn(orders: LazyFrame, plan: Option<LazyFrame>, has_order_id: bool, p: &ChurnParams) -> PolarsResult<LazyFrame> {
+pub fn churn(orders: &ByCustomer, plan: Option<LazyFrame>, p: &ChurnParams) -> PolarsResult<LazyFrame> {
     let as_of = p.as_of;
     let w = p.windows;
-    let lines = orders.filter(col("order_date").lt_eq(lit(as_of)));
-    let (history, company) = super::order_history::history(lines, has_order_id, &w)?;
+    let (history, company) = super::order_history::history(orders, as_of, &w)?;
     let start_index = month_index(lit(w.current.0));
     let zero = || lit(0).cast(p.money.clone());
     let since = (lit(epoch_days(as_of)) - days("last_order")).alias("days_since_last");

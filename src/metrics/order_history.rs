@@ -4,7 +4,9 @@
 
 use polars::prelude::*;
 
-use super::by_customer::{names, new_date, run_start, same_customer, ByCustomer, CODE};
+use chrono::NaiveDate;
+
+use super::by_customer::{ascending, names, new_date, run_start, same_customer, ByCustomer, CODE};
 use super::windows::{self, Windows};
 use super::receivables::days;
 
@@ -14,16 +16,16 @@ const RUNS: &str = "__runs";
 const RUNS_PERIOD: &str = "__runs_period";
 const RUNS_BEFORE: &str = "__runs_before";
 
-/// One row per customer of `lines` (customer_id, order_date, amount, and order_id when
-/// `has_order_id`): customer_id, first_order, last_order, own_gap (median days between
+/// One row per customer with a row on or before `as_of` in `by_customer` (amount, and
+/// order_id where the rows have it): customer_id, first_order, last_order, own_gap (median days between
 /// its distinct order dates), orders (distinct order_id, else distinct dates), sales,
 /// sales_prev, sales_last_year (amount in each window), orders_period (orders in the
 /// current window), orders_before (orders before it, as f64). And a one-row frame with
 /// company_gap, the median of every customer's gaps.
-pub fn history(lines: LazyFrame, has_order_id: bool, w: &Windows) -> PolarsResult<(LazyFrame, LazyFrame)> {
-    let columns: &[&str] = if has_order_id { &["amount", "order_id"] } else { &["amount"] };
-    let by_customer = ByCustomer::new(lines, columns)?;
-    let dates = by_customer.rows().filter(new_date()).select([col(CODE), col("order_date")]).with_column(
+pub fn history(by_customer: &ByCustomer, as_of: NaiveDate, w: &Windows) -> PolarsResult<(LazyFrame, LazyFrame)> {
+    let has_order_id = by_customer.has("order_id");
+    let until_as_of = || by_customer.rows_where(col("order_date").lt_eq(lit(as_of)));
+    let dates = until_as_of().filter(new_date()).with_column(ascending(col(CODE))).select([col(CODE), col("order_date")]).with_column(
         when(same_customer()).then(days("order_date") - days("order_date").shift(lit(1))).otherwise(lit(NULL)).alias(GAP),
     );
     let company = dates.clone().select([col(GAP).cast(DataType::Float64).median().alias("company_gap")]);
@@ -43,9 +45,9 @@ pub fn history(lines: LazyFrame, has_order_id: bool, w: &Windows) -> PolarsResul
     }
     let by_date = dates.group_by([col(CODE)]).agg(by_date);
     // Window flags and amounts element-wise, plain sums in the grouping.
-    let money_in = |window: (chrono::NaiveDate, chrono::NaiveDate)| when(in_window(window)).then(col("amount")).otherwise(lit(NULL)).sum();
+    let money_in = |window: (NaiveDate, NaiveDate)| when(in_window(window)).then(col("amount")).otherwise(lit(NULL)).sum();
     let mut by_line = vec![money_in(w.current).alias("sales"), money_in(w.previous).alias("sales_prev"), money_in(w.last_year).alias("sales_last_year")];
-    let mut lines = by_customer.rows();
+    let mut lines = until_as_of();
     if has_order_id {
         // Where a customer's runs are its orders, its runs in a window are its orders
         // there; other customers are counted exactly below.
@@ -85,6 +87,6 @@ fn with_exact_order_counts(lines: LazyFrame, counts: DataFrame, w: &Windows) -> 
     counted.drop(names(&[RUNS, RUNS_PERIOD, RUNS_BEFORE])).collect()
 }
 
-fn in_window(w: (chrono::NaiveDate, chrono::NaiveDate)) -> Expr {
+fn in_window(w: (NaiveDate, NaiveDate)) -> Expr {
     windows::in_window("order_date", w)
 }

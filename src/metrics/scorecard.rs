@@ -150,10 +150,9 @@ fn in_window(w: (NaiveDate, NaiveDate)) -> Expr {
     col("order_date").gt_eq(lit(w.0)).and(col("order_date").lt_eq(lit(w.1)))
 }
 
-/// Order lines of the 24 months up to as-of. `lines` has customer_id, order_date,
-/// amount, cost (money, may be null) and, with `has_order_id`, order_id.
-fn recent(lines: LazyFrame, w: &Windows) -> LazyFrame {
-    lines.filter(col("order_date").gt_eq(lit(w.previous.0)).and(col("order_date").lt_eq(lit(w.current.1))))
+/// Order rows of the 24 months up to as-of.
+fn recent(w: &Windows) -> Expr {
+    col("order_date").gt_eq(lit(w.previous.0)).and(col("order_date").lt_eq(lit(w.current.1)))
 }
 
 /// One row per customer with an order line in the 24 months up to as-of:
@@ -161,13 +160,12 @@ fn recent(lines: LazyFrame, w: &Windows) -> LazyFrame {
 /// current line lacks cost), active_months (months of the current 12 with a line),
 /// orders_24m (distinct order_id, or order days without one) and largest_order_share
 /// (the largest order's share of the 24-month sales; empty when those are not positive).
-pub fn activity(lines: LazyFrame, w: &Windows, has_order_id: bool) -> PolarsResult<LazyFrame> {
-    let columns: &[&str] = if has_order_id { &["amount", "cost", "order_id"] } else { &["amount", "cost"] };
-    let by_customer = ByCustomer::new(recent(lines, w), columns)?;
+pub fn activity(by_customer: &ByCustomer, w: &Windows) -> PolarsResult<LazyFrame> {
+    let has_order_id = by_customer.has("order_id");
     let month = || col("order_date").dt().year() * lit(12) + col("order_date").dt().month().cast(DataType::Int32);
     // Flags from the row before are set element-wise; in a grouping `shift` would be per group.
     let rows = by_customer
-        .rows()
+        .rows_where(recent(w))
         .with_columns([
             in_window(w.current).alias("_cur"),
             same_customer().not().or(month().neq(month().shift(lit(1))).fill_null(lit(true))).alias("_new_month"),

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::cli::ChurnOptions;
 use crate::error::bad_input;
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::churn::{self as metric, ChurnParams, Windows};
 use crate::metrics::clv;
 use crate::settings::Settings;
@@ -17,8 +18,19 @@ use crate::tables::TableKind;
 /// present; other columns are ignored) against the plan. With a `kam clv --params-out`
 /// file, P(alive) is added and below `p.min_p_alive` a customer is churned.
 pub fn table(lines: &DataFrame, plan: Option<LazyFrame>, p: &ChurnParams, params_file: Option<&Path>) -> anyhow::Result<DataFrame> {
+    table_of(&ByCustomer::of_orders(lines)?, lines, plan, p, params_file)
+}
+
+/// [`table`] from `lines` already sorted [`ByCustomer`] (the report shares them with the scorecard).
+pub fn table_of(
+    by_customer: &ByCustomer,
+    lines: &DataFrame,
+    plan: Option<LazyFrame>,
+    p: &ChurnParams,
+    params_file: Option<&Path>,
+) -> anyhow::Result<DataFrame> {
     let has_order_id = lines.get_column_index("order_id").is_some();
-    let table = metric::churn(lines.clone().lazy(), plan, has_order_id, p)?.collect()?;
+    let table = metric::churn(by_customer, plan, p)?.collect()?;
     if table.height() == 0 {
         return Err(bad_input(format!("no orders on or before {}", p.as_of)));
     }

@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use crate::error::bad_input;
 use crate::metrics::abc::{self, Thresholds};
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::credit;
 use crate::metrics::scorecard::{self as metric, ScoreParams};
 
@@ -13,18 +14,24 @@ pub fn payment_frame(aging: &DataFrame, receivables: LazyFrame, as_of: NaiveDate
     metric::payment(credit::payment_history(receivables, as_of), aging.clone().lazy())
 }
 
-/// The scorecard table and notes for stderr (and the report).
+/// Each customer's sales, margin, months, orders and largest order of the scorecard's
+/// 24 months (metrics::scorecard::activity), from the scored order rows by customer.
+pub fn activity(orders: &ByCustomer, p: &ScoreParams) -> anyhow::Result<DataFrame> {
+    Ok(metric::activity(orders, &p.windows)?.collect()?)
+}
+
+/// The scorecard table and notes for stderr (and the report), from the scored order rows
+/// and their [`activity`].
 pub fn scorecard_table(
     orders: &DataFrame,
+    activity: DataFrame,
     payment: Option<LazyFrame>,
     clv: &Result<DataFrame, String>,
     p: &ScoreParams,
     thresholds: &Thresholds,
 ) -> anyhow::Result<(DataFrame, Vec<String>)> {
     let w = &p.windows;
-    let has_order_id = orders.get_column_index("order_id").is_some();
     let lines = orders.clone().lazy();
-    let activity = metric::activity(lines.clone(), w, has_order_id)?;
     let current = lines.clone().filter(col("order_date").gt_eq(lit(w.current.0)).and(col("order_date").lt_eq(lit(w.current.1))));
     let classes = abc::items(current, "customer_id", None, thresholds);
     let margin = metric::company_margin(lines, w).collect()?.column("margin_rate")?.f64()?.get(0);
@@ -39,7 +46,7 @@ pub fn scorecard_table(
         notes.push("no cost data in the current 12 months: gross profit is neutral and the low-margin flag is not checked".to_string());
     }
     let clv_frame = clv.as_ref().ok().map(|f| f.clone().lazy());
-    let table = metric::scorecard(activity, classes, payment, clv_frame, margin, p).collect()?;
+    let table = metric::scorecard(activity.lazy(), classes, payment, clv_frame, margin, p).collect()?;
     if table.height() == 0 {
         return Err(bad_input(format!("no order lines from {} to {}", w.previous.0, w.current.1)));
     }
