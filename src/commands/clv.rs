@@ -237,7 +237,7 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let fit_end = settings.calibration_end.unwrap_or(as_of);
     let lines = orders.lazy();
     let started = std::time::Instant::now();
-    let customers = summary::customers(lines.clone(), fit_end, has_order_id, has_cost).collect()?;
+    let customers = summary::customers(lines.clone(), fit_end, has_order_id, has_cost)?.collect()?;
     if std::env::var_os("KAM_TRACE_READ").is_some() {
         eprintln!("kam: trace: clv summary of {} customers ({:.3} s)", customers.height(), started.elapsed().as_secs_f64());
     }

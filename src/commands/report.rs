@@ -146,13 +146,11 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     progress.stage("churn");
     let rules = churn::rules(&ChurnOptions::defaults(), &settings, as_of);
     let plan = plan::optional(&settings, plan_file.as_deref())?;
-    // Sorted by customer once for churn and the scorecard's activity, and dropped before
-    // the CLV fit, whose peak memory is the report's.
+    // Sorted by customer once, for churn, the scorecard's activity and the CLV summary.
     let by_customer = ByCustomer::of_orders(&lines)?;
     let churn_table = churn::table_of(&by_customer, &lines, plan, &rules, None)?;
     let params = settings.score_params(as_of, None, None)?;
     let activity = scorecard::activity(&by_customer, &params)?;
-    drop(by_customer);
     progress.reading("receivables", estimated(TableKind::Receivables, &receivables));
     let aging_spec = aging::Aging::standard(&receivables, customers.as_deref(), as_of, total_assets);
     let (aging_table, receivables_lines) = if receivables.is_empty() {
@@ -170,7 +168,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
 
     // clv and scorecard
     progress.stage("fitting CLV");
-    let clv = clv::default_table(&lines, as_of);
+    let clv = clv::default_table(&lines, &by_customer, as_of);
+    drop(by_customer);
     progress.stage("scorecard");
     let payment = match (&aging_table, receivables_lines) {
         (Some(a), Some(r)) => Some(scorecard::payment_frame(a, r, as_of)),

@@ -30,8 +30,10 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
         let (table, _) = aging::table_of(&settings, &inputs, receivables.clone())?;
         Some(scorecard::payment_frame(&table, receivables, as_of))
     };
-    let activity = scorecard::activity(&ByCustomer::of_orders(&lines)?, &params)?;
-    let clv = clv::default_table(&lines, as_of);
+    let by_customer = ByCustomer::of_orders(&lines)?;
+    let activity = scorecard::activity(&by_customer, &params)?;
+    let clv = clv::default_table(&lines, &by_customer, as_of);
+    drop(by_customer);
     let (table, notes) = scorecard::scorecard_table(&lines, activity, payment, &clv, &params, &thresholds)?;
     let mut table = NameSources::with_order_names(&settings, args.customers.as_deref(), order_names)?.beside_ids(table)?;
     if !quiet {

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::defaults;
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::clv::model_file::StandardErrors;
 use crate::metrics::clv::purchase::{ModelKind, PurchaseModel};
 use crate::metrics::clv::summary::{self, TIME_UNIT};
@@ -116,9 +117,9 @@ pub fn predictions(
 
 
 /// The CLV table of `kam clv` with its defaults (12 months, 10% a year, margin from the
-/// cost data), for the scorecard and the report; or why it could not be made.
-pub fn default_table(orders: &DataFrame, as_of: NaiveDate) -> Result<DataFrame, String> {
-    let has_order_id = orders.get_column_index("order_id").is_some();
+/// cost data), for the scorecard and the report; or why it could not be made. `by_customer`
+/// is `orders` sorted by customer, shared with the other per-customer tables.
+pub fn default_table(orders: &DataFrame, by_customer: &ByCustomer, as_of: NaiveDate) -> Result<DataFrame, String> {
     let has_cost = orders.column("cost").is_ok_and(|c| c.null_count() < c.len());
     if !has_cost {
         return Err("the orders have no cost, so the profit margin for CLV is unknown".into());
@@ -129,7 +130,7 @@ pub fn default_table(orders: &DataFrame, as_of: NaiveDate) -> Result<DataFrame, 
         let Some(margin) = stats.column("margin")?.f64()?.get(0).filter(|m| m.is_finite()) else {
             return Ok(Err("the sales of the order lines with cost are not positive, so the margin is unknown".into()));
         };
-        let customers = summary::customers(lines, as_of, has_order_id, true).collect()?;
+        let customers = summary::customers_of(by_customer, as_of, true)?.collect()?;
         let inputs = Inputs::from_summary(&customers)?;
         let saved = match fit_default(&inputs, as_of, true) {
             Ok((saved, _)) => saved,

@@ -10,6 +10,7 @@ use crate::cli::ChurnOptions;
 use crate::error::bad_input;
 use crate::input::{roles, Request};
 use crate::metrics::abc::{self, Thresholds};
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::receivables::{default_warning_share, Buckets};
 use crate::metrics::rfm::{Lang, RfmParams};
 use crate::settings::Settings;
@@ -251,7 +252,8 @@ pub fn profile(s: &Settings, i: &ProfileInputs, thresholds: &Thresholds) -> anyh
     };
     let rfm_params = RfmParams { as_of, window_days: None, bins: 5, lang: Lang::En };
     let rfm = rfm::table(&lines, &rfm_params)?.lazy().filter(is_customer(id)).collect()?;
-    let clv = clv::default_table(&lines, as_of).and_then(|t| t.lazy().filter(is_customer(id)).collect().map_err(|e| e.to_string()));
+    let by_customer = ByCustomer::of_orders(&lines)?;
+    let clv = clv::default_table(&lines, &by_customer, as_of).and_then(|t| t.lazy().filter(is_customer(id)).collect().map_err(|e| e.to_string()));
 
     let buckets = Buckets::default();
     let aging = if i.receivables.is_empty() {
@@ -262,7 +264,7 @@ pub fn profile(s: &Settings, i: &ProfileInputs, thresholds: &Thresholds) -> anyh
         Some(table)
     };
     let rules = churn::rules(&ChurnOptions::defaults(), s, as_of);
-    let churn = churn::table(&lines, None, &rules, None)?;
+    let churn = churn::table_of(&by_customer, &lines, None, &rules, None)?;
     let alerts = alerts::table(&churn, &rules, aging.as_ref(), &buckets, default_warning_share(), None)?
         .lazy()
         .filter(is_customer(id))

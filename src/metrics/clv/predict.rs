@@ -57,7 +57,7 @@ impl Inputs {
 /// P(alive) of every customer of order `lines` as of `as_of` under the BG/NBD
 /// parameters `bg` (customer_id, p_alive): the P(alive) rule of `kam churn --params`.
 pub fn p_alive_of_customers(lines: LazyFrame, as_of: chrono::NaiveDate, has_order_id: bool, bg: &PurchaseModel) -> anyhow::Result<DataFrame> {
-    let summary = super::summary::customers(lines, as_of, has_order_id, false).collect()?;
+    let summary = super::summary::customers(lines, as_of, has_order_id, false)?.collect()?;
     let inputs = Inputs::from_summary(&summary)?;
     let p_alive: Vec<f64> = (0..inputs.x.len()).map(|i| bg.p_alive(inputs.x[i], inputs.t_x[i], inputs.t[i])).collect();
     Ok(DataFrame::new(summary.height(), vec![summary.column("customer_id")?.clone(), Column::new("p_alive".into(), p_alive)])?)
