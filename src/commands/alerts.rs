@@ -2,6 +2,7 @@
 
 use crate::cli::{AlertsArgs, FailOn};
 use crate::error::WarningsFound;
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::alerts as metric;
 use crate::output;
 use crate::pipelines::names::NameSources;
@@ -22,7 +23,10 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
     let p = churn::rules(&args.rules, &settings, as_of);
     let plan = plan::optional(&settings, args.rules.plan.as_deref())?;
-    let churn = churn::table(&lines, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
+    let by_customer = ByCustomer::of_orders(&lines)?;
+    let churn = churn::table(&by_customer, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
+    let names = by_customer.first_names()?;
+    drop(by_customer);
     let aging = if args.receivables.is_empty() {
         None
     } else {
@@ -40,7 +44,7 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     };
     let expenses = args.expenses.as_deref().map(|file| alerts::expense_alerts(&settings, file, as_of)).transpose()?;
     let table = alerts::table(&churn, &p, aging.as_ref(), &args.buckets, args.warning_line.0, expenses)?;
-    let mut table = NameSources::customers(&settings, args.customers.as_deref(), Some(&lines))?.beside_ids(table)?;
+    let mut table = NameSources::with_order_names(&settings, args.customers.as_deref(), names)?.beside_ids(table)?;
     if !quiet {
         let n = |level: &str| table.column("severity").ok().and_then(|c| c.str().ok().map(|s| s.iter().filter(|v| *v == Some(level)).count())).unwrap_or(0);
         eprintln!(

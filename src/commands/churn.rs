@@ -3,6 +3,7 @@
 use chrono::Datelike;
 
 use crate::cli::ChurnArgs;
+use crate::metrics::by_customer::ByCustomer;
 use crate::output;
 use crate::pipelines::names::NameSources;
 use crate::pipelines::{churn, orders, plan};
@@ -20,8 +21,11 @@ pub fn run(args: ChurnArgs) -> anyhow::Result<()> {
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
     let p = churn::rules(&args.rules, &settings, as_of);
     let plan = plan::optional(&settings, args.rules.plan.as_deref())?;
-    let table = churn::table(&lines, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
-    let mut table = NameSources::customers(&settings, args.customers.as_deref(), Some(&lines))?.beside_ids(table)?;
+    let by_customer = ByCustomer::of_orders(&lines)?;
+    let table = churn::table(&by_customer, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
+    let names = by_customer.first_names()?;
+    drop(by_customer);
+    let mut table = NameSources::with_order_names(&settings, args.customers.as_deref(), names)?.beside_ids(table)?;
     if !quiet {
         let count = |s: &str| -> anyhow::Result<usize> { Ok(table.column("status")?.str()?.iter().filter(|v| *v == Some(s)).count()) };
         let w = p.windows;

@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use crate::cli::{ClvArgs, ClvModel};
 use crate::error::bad_input;
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::clv::purchase::{ModelKind, PurchaseModel};
 use crate::metrics::clv::rfm::validate_rfm;
 use crate::metrics::clv::summary;
@@ -223,8 +224,9 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let settings = Terms::from_args(&args)?;
     let loaded = args.params.as_deref().map(load_params).transpose()?;
     let orders = orders::lines(&read, &args.input.inputs, &["order_id", "cost", "customer_name"])?;
-    let names = NameSources::customers(&read, args.customers.as_deref(), Some(&orders))?;
-    let has_order_id = orders.get_column_index("order_id").is_some();
+    // Sorted by customer once, for the summary and the names.
+    let by_customer = ByCustomer::of_orders(&orders)?;
+    let names = NameSources::with_order_names(&read, args.customers.as_deref(), by_customer.first_names()?)?;
     let has_cost = orders.column("cost").is_ok_and(|c| c.null_count() < c.len());
     let as_of = orders::as_of(&read, settings.as_of, &orders)?;
     if let Some(c) = settings.calibration_end {
@@ -237,7 +239,8 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let fit_end = settings.calibration_end.unwrap_or(as_of);
     let lines = orders.lazy();
     let started = std::time::Instant::now();
-    let customers = summary::customers(lines.clone(), fit_end, has_order_id, has_cost)?.collect()?;
+    let customers = summary::customers_of(&by_customer, fit_end, has_cost)?.collect()?;
+    drop(by_customer);
     if std::env::var_os("KAM_TRACE_READ").is_some() {
         eprintln!("kam: trace: clv summary of {} customers ({:.3} s)", customers.height(), started.elapsed().as_secs_f64());
     }

@@ -148,7 +148,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let plan = plan::optional(&settings, plan_file.as_deref())?;
     // Sorted by customer once, for churn, the scorecard's activity and the CLV summary.
     let by_customer = ByCustomer::of_orders(&lines)?;
-    let churn_table = churn::table_of(&by_customer, &lines, plan, &rules, None)?;
+    let churn_table = churn::table(&by_customer, plan, &rules, None)?;
     let params = settings.score_params(as_of, None, None)?;
     let activity = scorecard::activity(&by_customer, &params)?;
     progress.reading("receivables", estimated(TableKind::Receivables, &receivables));

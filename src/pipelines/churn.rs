@@ -14,22 +14,15 @@ use crate::metrics::clv;
 use crate::settings::Settings;
 use crate::tables::TableKind;
 
-/// The churn table of order `lines` (customer_id, order_date, amount, order_id where
-/// present; other columns are ignored) against the plan. With a `kam clv --params-out`
-/// file, P(alive) is added and below `p.min_p_alive` a customer is churned.
-pub fn table(lines: &DataFrame, plan: Option<LazyFrame>, p: &ChurnParams, params_file: Option<&Path>) -> anyhow::Result<DataFrame> {
-    table_of(&ByCustomer::of_orders(lines)?, lines, plan, p, params_file)
-}
-
-/// [`table`] from `lines` already sorted [`ByCustomer`] (the report shares them with the scorecard).
-pub fn table_of(
+/// The churn table of the order rows in `by_customer` (amount, and order_id where
+/// present) against the plan. With a `kam clv --params-out` file, P(alive) is added and below
+/// `p.min_p_alive` a customer is churned.
+pub fn table(
     by_customer: &ByCustomer,
-    lines: &DataFrame,
     plan: Option<LazyFrame>,
     p: &ChurnParams,
     params_file: Option<&Path>,
 ) -> anyhow::Result<DataFrame> {
-    let has_order_id = lines.get_column_index("order_id").is_some();
     let table = metric::churn(by_customer, plan, p)?.collect()?;
     if table.height() == 0 {
         return Err(bad_input(format!("no orders on or before {}", p.as_of)));
@@ -37,7 +30,7 @@ pub fn table_of(
     match (params_file, p.min_p_alive) {
         (Some(file), Some(min)) => {
             let bg = clv::load_params(file)?.bg();
-            let p_alive = clv::predict::p_alive_of_customers(lines.clone().lazy(), p.as_of, has_order_id, &bg)?;
+            let p_alive = clv::predict::p_alive_of_customers(by_customer, p.as_of, &bg)?;
             metric::with_p_alive(table, p_alive, min)
         }
         _ => Ok(table),

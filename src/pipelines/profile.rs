@@ -264,7 +264,7 @@ pub fn profile(s: &Settings, i: &ProfileInputs, thresholds: &Thresholds) -> anyh
         Some(table)
     };
     let rules = churn::rules(&ChurnOptions::defaults(), s, as_of);
-    let churn = churn::table_of(&by_customer, &lines, None, &rules, None)?;
+    let churn = churn::table(&by_customer, None, &rules, None)?;
     let alerts = alerts::table(&churn, &rules, aging.as_ref(), &buckets, default_warning_share(), None)?
         .lazy()
         .filter(is_customer(id))

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use crate::metrics::by_customer::ByCustomer;
 use super::gamma_gamma::GammaGammaParams;
 use super::purchase::PurchaseModel;
 use super::summary::WEEKS_PER_MONTH;
@@ -54,10 +55,10 @@ impl Inputs {
     }
 }
 
-/// P(alive) of every customer of order `lines` as of `as_of` under the BG/NBD
+/// P(alive) of every customer of the order rows as of `as_of` under the BG/NBD
 /// parameters `bg` (customer_id, p_alive): the P(alive) rule of `kam churn --params`.
-pub fn p_alive_of_customers(lines: LazyFrame, as_of: chrono::NaiveDate, has_order_id: bool, bg: &PurchaseModel) -> anyhow::Result<DataFrame> {
-    let summary = super::summary::customers(lines, as_of, has_order_id, false)?.collect()?;
+pub fn p_alive_of_customers(orders: &ByCustomer, as_of: chrono::NaiveDate, bg: &PurchaseModel) -> anyhow::Result<DataFrame> {
+    let summary = super::summary::customers_of(orders, as_of, false)?.collect()?;
     let inputs = Inputs::from_summary(&summary)?;
     let p_alive: Vec<f64> = (0..inputs.x.len()).map(|i| bg.p_alive(inputs.x[i], inputs.t_x[i], inputs.t[i])).collect();
     Ok(DataFrame::new(summary.height(), vec![summary.column("customer_id")?.clone(), Column::new("p_alive".into(), p_alive)])?)
