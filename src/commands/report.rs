@@ -146,7 +146,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     progress.stage("churn");
     let rules = churn::rules(&ChurnOptions::defaults(), &settings, as_of);
     let plan = plan::optional(&settings, plan_file.as_deref())?;
-    // Sorted by customer once, for churn, the scorecard's activity and the CLV summary.
+    // Sorted by customer once, for churn, the scorecard's activity, the CLV summary, the
+    // cohorts and the yearly sales.
     let by_customer = ByCustomer::of_orders(&lines)?;
     let churn_table = churn::table(&by_customer, plan, &rules, None)?;
     let params = settings.score_params(as_of, None, None)?;
@@ -169,7 +170,6 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     // clv and scorecard
     progress.stage("fitting CLV");
     let clv = clv::default_table(&lines, &by_customer, as_of);
-    drop(by_customer);
     progress.stage("scorecard");
     let payment = match (&aging_table, receivables_lines) {
         (Some(a), Some(r)) => Some(scorecard::payment_frame(a, r, as_of)),
@@ -190,7 +190,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         }
     };
     progress.stage("cohorts");
-    let cohorts_table = cohorts::matrix(&lines, as_of, CohortValue::Customers)?;
+    let cohorts_table = cohorts::matrix_by_customer(&by_customer, as_of, CohortValue::Customers)?;
 
     let chosen = chosen_language.is_some();
     let lang = chosen_language.unwrap_or_else(|| language_of_headers(&settings, &orders));
@@ -202,7 +202,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     progress.stage("headline and sales at stake");
     let head = headline::headline(&lines, args.period, open_total)?;
     let changes = stake::sales_changes(&lines, order_names.as_ref(), args.period)?;
-    let yearly = stake::yearly_sales(&lines, order_names.as_ref(), as_of)?;
+    let yearly = stake::yearly_sales(&by_customer, order_names.as_ref(), as_of)?;
+    drop(by_customer);
     let lost = stake::lost_and_at_risk(&churn_table, yearly.clone().lazy())?;
     let warnings = stake::warnings(&alerts_table, &churn_table, aging.as_ref(), &buckets.oldest(), yearly.lazy())?;
 

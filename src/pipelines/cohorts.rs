@@ -3,11 +3,22 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use crate::metrics::by_customer::{ByCustomer, CODE};
 use crate::metrics::cohorts::{self, CohortValue};
 
 /// The matrix of order `lines` as of `as_of` (metrics::cohorts).
 pub fn matrix(lines: &DataFrame, as_of: NaiveDate, value: CohortValue) -> anyhow::Result<DataFrame> {
-    let long = cohorts::long(lines.clone().lazy(), as_of, value)?.collect()?;
+    of_long(cohorts::long(lines.clone().lazy(), "customer_id", as_of, value)?)
+}
+
+/// [`matrix`] of order rows sorted [`ByCustomer`] (the report's, shared with churn and
+/// the scorecard): grouped by the integer code instead of the id text.
+pub fn matrix_by_customer(rows: &ByCustomer, as_of: NaiveDate, value: CohortValue) -> anyhow::Result<DataFrame> {
+    of_long(cohorts::long(rows.rows(), CODE, as_of, value)?)
+}
+
+fn of_long(long: LazyFrame) -> anyhow::Result<DataFrame> {
+    let long = long.collect()?;
     let max_k = long.column("last_k")?.i32()?.max().unwrap_or(0).max(0);
     Ok(cohorts::matrix(long.lazy(), max_k).collect()?)
 }

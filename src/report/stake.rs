@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use crate::metrics::by_customer::{ByCustomer, CODE};
 use crate::metrics::receivables::TOTAL;
 use crate::values::Month;
 
@@ -30,18 +31,17 @@ fn with_names(frame: LazyFrame, names: Option<&DataFrame>) -> LazyFrame {
     }
 }
 
-/// customer_id, customer_name, yearly_sales (see the module's note).
-pub fn yearly_sales(lines: &DataFrame, names: Option<&DataFrame>, as_of: NaiveDate) -> anyhow::Result<DataFrame> {
+/// customer_id, customer_name, yearly_sales (see the module's note), from the order rows
+/// sorted by customer (grouped by the integer code, not the id text).
+pub fn yearly_sales(rows: &ByCustomer, names: Option<&DataFrame>, as_of: NaiveDate) -> anyhow::Result<DataFrame> {
     let day = |c: &str| col(c).cast(DataType::Int32);
-    let yearly = lines
-        .clone()
-        .lazy()
-        .filter(col("order_date").lt_eq(lit(as_of)))
-        .with_column(col("order_date").max().over([col("customer_id")])?.alias("__last"))
+    let yearly = rows
+        .rows_where(col("order_date").lt_eq(lit(as_of)))
+        .with_column(col("order_date").max().over([col(CODE)])?.alias("__last"))
         .filter(day("order_date").gt(day("__last") - lit(365)))
-        .group_by([col("customer_id")])
+        .group_by([col(CODE)])
         .agg([col("amount").sum().alias("yearly_sales")]);
-    Ok(with_names(yearly, names).collect()?)
+    Ok(with_names(rows.with_ids(yearly), names).collect()?)
 }
 
 /// Per customer with sales in the month or the one before: customer_id, customer_name,
