@@ -76,7 +76,7 @@ impl ByCustomer {
     /// [`ByCustomer::new`] (customer_id, customer_name; customers without one are not
     /// rows), or None without the column. The same names as metrics::names'
     /// first_in_row_order, from the sorted codes instead of a grouping of the id and name
-    /// text (10 M lines: 0.63 s -> see docs/PERFORMANCE.md).
+    /// text (10 M lines, `kam churn`: 0.63 -> 0.27 s).
     pub fn first_names(&self) -> PolarsResult<Option<DataFrame>> {
         if !self.has("customer_name") {
             return Ok(None);
@@ -91,7 +91,7 @@ impl ByCustomer {
 
     /// `per_code` (one row per CODE) with customer_id in place of CODE.
     pub fn with_ids(&self, per_code: LazyFrame) -> LazyFrame {
-        per_code.join(self.ids.clone().lazy(), [col(CODE)], [col(CODE)], JoinArgs::new(JoinType::Left)).drop(names(&[CODE]))
+        per_code.join(self.ids.clone().lazy(), [col(CODE)], [col(CODE)], JoinArgs::new(JoinType::Left)).drop(columns_named(&[CODE]))
     }
 }
 
@@ -122,7 +122,7 @@ pub fn ascending(e: Expr) -> Expr {
 }
 
 /// A selector of columns by name, for `drop`.
-pub fn names(columns: &[&str]) -> Selector {
+pub fn columns_named(columns: &[&str]) -> Selector {
     Selector::ByName { names: columns.iter().map(|c| PlSmallStr::from(*c)).collect(), strict: true }
 }
 

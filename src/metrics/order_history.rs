@@ -6,7 +6,7 @@ use polars::prelude::*;
 
 use chrono::NaiveDate;
 
-use super::by_customer::{ascending, names, new_date, run_start, same_customer, ByCustomer, CODE};
+use super::by_customer::{ascending, columns_named, new_date, run_start, same_customer, ByCustomer, CODE};
 use super::windows::{self, Windows};
 use super::receivables::days;
 
@@ -84,7 +84,7 @@ fn with_exact_order_counts(lines: LazyFrame, counts: DataFrame, w: &Windows) -> 
             when(exact).then(col(RUNS_BEFORE)).otherwise(col("orders_before")).alias("orders_before"),
         ])
     };
-    counted.drop(names(&[RUNS, RUNS_PERIOD, RUNS_BEFORE])).collect()
+    counted.drop(columns_named(&[RUNS, RUNS_PERIOD, RUNS_BEFORE])).collect()
 }
 
 fn in_window(w: (NaiveDate, NaiveDate)) -> Expr {
