@@ -159,7 +159,8 @@ fn recent(w: &Windows) -> Expr {
 /// customer_id, sales_12m, sales_prev_12m (exact), gross_profit_12m (exact; empty when a
 /// current line lacks cost), active_months (months of the current 12 with a line),
 /// orders_24m (distinct order_id, or order days without one) and largest_order_share
-/// (the largest order's share of the 24-month sales; empty when those are not positive).
+/// (the largest order's share of the 24-month sales; empty when those are not positive),
+/// and current_rows (its rows in the current 12 months; not an output column).
 pub fn activity(by_customer: &ByCustomer, w: &Windows) -> PolarsResult<LazyFrame> {
     let has_order_id = by_customer.has("order_id");
     let month = || col("order_date").dt().year() * lit(12) + col("order_date").dt().month().cast(DataType::Int32);
@@ -187,6 +188,7 @@ pub fn activity(by_customer: &ByCustomer, w: &Windows) -> PolarsResult<LazyFrame
                 .otherwise(money_if(cur(), col("amount") - col("cost")).sum())
                 .alias("gross_profit_12m"),
             col("_new_month").and(cur()).cast(DataType::UInt32).sum().alias("active_months"),
+            cur().cast(DataType::UInt32).sum().alias("current_rows"),
             orders.cast(DataType::UInt32).alias("orders_24m"),
             col("_run").cast(DataType::UInt32).sum().alias("_runs"),
             // Exact, so the share does not depend on the order the rows come in.
@@ -209,6 +211,7 @@ pub fn activity(by_customer: &ByCustomer, w: &Windows) -> PolarsResult<LazyFrame
             col("active_months"),
             col("orders_24m"),
             col("largest_order_share"),
+            col("current_rows"),
         ])
         .sort(["customer_id"], SortMultipleOptions::default()))
 }

@@ -32,7 +32,9 @@ pub fn scorecard_table(
 ) -> anyhow::Result<(DataFrame, Vec<String>)> {
     let w = &p.windows;
     let lines = orders.clone().lazy();
-    let current = lines.clone().filter(col("order_date").gt_eq(lit(w.current.0)).and(col("order_date").lt_eq(lit(w.current.1))));
+    // ABC of the current 12 months from the activity's sums: the same sales per customer
+    // with a row in them, without grouping the order rows by id text again.
+    let current = activity.clone().lazy().filter(col("current_rows").gt(lit(0))).select([col("customer_id"), col("sales_12m").alias("amount")]);
     let classes = abc::items(current, "customer_id", None, thresholds);
     let margin = metric::company_margin(lines, w).collect()?.column("margin_rate")?.f64()?.get(0);
     let mut notes = vec![];
