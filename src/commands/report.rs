@@ -154,14 +154,13 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let activity = scorecard::activity(&by_customer, &params)?;
     progress.reading("receivables", estimated(TableKind::Receivables, &receivables));
     let aging_spec = aging::Aging::standard(&receivables, customers.as_deref(), as_of, total_assets);
-    let (aging_table, receivables_lines) = if receivables.is_empty() {
+    let (aging_table, payment_history) = if receivables.is_empty() {
         notes.push("no receivables: no aging table or chart; credit-limit, aging and assets warnings and the payment component are left out".into());
         (None, None)
     } else {
-        let lines = aging::receivables(&settings, &receivables)?;
-        let (table, note) = aging::table_of(&settings, &aging_spec, lines.clone())?;
+        let (table, note, history) = aging::table_and_payments(&settings, &aging_spec)?;
         notes.push(format!("receivables: {note}"));
-        (Some(table), Some(lines))
+        (Some(table), Some(history))
     };
     let buckets = &aging_spec.buckets;
     progress.stage("alerts");
@@ -171,8 +170,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     progress.stage("fitting CLV");
     let clv = clv::default_table(&lines, &by_customer, as_of);
     progress.stage("scorecard");
-    let payment = match (&aging_table, receivables_lines) {
-        (Some(a), Some(r)) => Some(scorecard::payment_frame(a, r, as_of)),
+    let payment = match (&aging_table, payment_history) {
+        (Some(a), Some(h)) => Some(scorecard::payment_frame(a, h)),
         _ => None,
     };
     let (score_table, score_notes) = scorecard::scorecard_table(&lines, activity, payment, &clv, &params, &thresholds)?;

@@ -25,10 +25,9 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
     let payment = if args.receivables.is_empty() {
         None
     } else {
-        let receivables = aging::receivables(&settings, &args.receivables)?;
         let inputs = aging::Aging::standard(&args.receivables, args.customers.as_deref(), as_of, None);
-        let (table, _) = aging::table_of(&settings, &inputs, receivables.clone())?;
-        Some(scorecard::payment_frame(&table, receivables, as_of))
+        let (table, _, history) = aging::table_and_payments(&settings, &inputs)?;
+        Some(scorecard::payment_frame(&table, history))
     };
     let by_customer = ByCustomer::of_orders(&lines)?;
     let activity = scorecard::activity(&by_customer, &params)?;

@@ -76,14 +76,24 @@ impl Buckets {
         self.labels().pop().expect("at least one label")
     }
 
+    /// Each bucket's label and its test of an integer days-past-due expression: not yet
+    /// due (0 or less), over the edge before and up to an edge, over the last edge.
+    fn tests(&self, dpd: Expr) -> Vec<(String, Expr)> {
+        let mut low = 0;
+        let mut tests = vec![dpd.clone().lt_eq(lit(low))];
+        for &e in &self.edges {
+            tests.push(dpd.clone().gt(lit(low)).and(dpd.clone().lt_eq(lit(e))));
+            low = e;
+        }
+        tests.push(dpd.gt(lit(low)));
+        self.labels().into_iter().zip(tests).collect()
+    }
+
     /// The bucket label for an integer days-past-due expression.
     fn label_of(&self, dpd: Expr) -> Expr {
-        let labels = self.labels();
-        let mut expr = lit(labels.last().expect("labels").clone());
-        for (i, &e) in self.edges.iter().enumerate().rev() {
-            expr = when(dpd.clone().lt_eq(lit(e))).then(lit(labels[i + 1].clone())).otherwise(expr);
-        }
-        when(dpd.lt_eq(lit(0))).then(lit(labels[0].clone())).otherwise(expr)
+        let mut tests = self.tests(dpd);
+        let (oldest, _) = tests.pop().expect("at least one bucket");
+        tests.into_iter().rev().fold(lit(oldest), |older, (label, test)| when(test).then(lit(label)).otherwise(older))
     }
 }
 
@@ -121,6 +131,23 @@ pub fn credit_sales(lines: LazyFrame, date_column: &str, from: NaiveDate, to: Na
         .agg([col("amount").sum().alias("credit_sales")])
 }
 
+/// Per customer, the sums of [`open_items`]: the open amount in each of `buckets`,
+/// open_total, open_invoices (open amount not 0) and max_days_past_due (of the items
+/// with an open amount above 0). Conditions are worked out on each item before the
+/// grouping and the grouping only sums and takes maxima, so that the streaming engine
+/// holds a row per customer, not the items (a filter inside the aggregation holds them).
+pub fn open_sums(items: LazyFrame, buckets: &Buckets) -> LazyFrame {
+    let only = |keep: Expr, value: &str| when(keep).then(col(value)).otherwise(lit(NULL));
+    // By the days past due, not the label text: the labels are then not made at all.
+    let mut aggs: Vec<Expr> = buckets.tests(col("days_past_due")).into_iter().map(|(label, test)| only(test, "open").sum().alias(label)).collect();
+    aggs.extend([
+        col("open").sum().alias("open_total"),
+        col("open").neq(lit(0)).cast(DataType::UInt32).sum().alias("open_invoices"),
+        only(col("open").gt(lit(0)), "days_past_due").max().alias("max_days_past_due"),
+    ]);
+    items.group_by([col("customer_id")]).agg(aggs)
+}
+
 /// Settings of the aging report.
 #[derive(Debug, Clone)]
 pub struct AgingParams {
@@ -138,29 +165,18 @@ pub struct AgingParams {
 /// buckets, open_total, open_invoices, max_days_past_due, credit_limit, over_limit,
 /// excess, credit_sales, dso, assets_share, over_warning_line.
 ///
-/// `items` comes from [`open_items`]; `sales` from [`credit_sales`]; `limits` has
+/// `sums` comes from [`open_sums`]; `sales` from [`credit_sales`]; `limits` has
 /// customer_id and credit_limit (one row per customer, may be empty).
-pub fn aging(items: LazyFrame, sales: LazyFrame, limits: LazyFrame, p: &AgingParams) -> LazyFrame {
+pub fn aging(sums: LazyFrame, sales: LazyFrame, limits: LazyFrame, p: &AgingParams) -> LazyFrame {
     let labels = p.buckets.labels();
     let zero = || lit(0).cast(p.money.clone());
-    let mut aggs: Vec<Expr> = labels
-        .iter()
-        .map(|l| col("open").filter(col("bucket").eq(lit(l.clone()))).sum().alias(l.as_str()))
-        .collect();
-    aggs.extend([
-        col("open").sum().alias("open_total"),
-        col("open").neq(lit(0)).sum().cast(DataType::UInt32).alias("open_invoices"),
-        col("days_past_due").filter(col("open").gt(lit(0))).max().alias("max_days_past_due"),
-    ]);
     let dso = |open: Expr, sales: Expr| {
         when(sales.clone().gt(lit(0)))
             .then(open.cast(DataType::Float64) / sales.cast(DataType::Float64) * lit(p.period_days as f64))
             .otherwise(lit(NULL).cast(DataType::Float64))
     };
     let fill: Vec<Expr> = labels.iter().map(|l| col(l.as_str()).fill_null(zero())).collect();
-    let customers = items
-        .group_by([col("customer_id")])
-        .agg(aggs)
+    let customers = sums
         .with_columns(fill)
         .join(limits, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
         .join(sales, [col("customer_id")], [col("customer_id")], JoinArgs::new(JoinType::Left))
@@ -245,11 +261,15 @@ mod tests {
         }
     }
 
-    #[test]
-    fn open_amounts_and_buckets() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Five invoices of one customer; as of 2024-06-30 the four dated by then are open
+    /// 10 (due that day), 6 (1 day past due), 10 (121 days) and 2.50 (30 days).
+    fn invoices() -> LazyFrame {
         let money = DataType::Decimal(38, 2);
-        let raw = df!(
+        df!(
             "customer_id" => ["a", "a", "a", "a", "a"],
             "invoice_id" => ["1", "2", "3", "4", "5"],
             "invoice_date" => [d("2024-01-01"), d("2024-01-01"), d("2024-01-01"), d("2024-07-01"), d("2024-01-01")],
@@ -265,8 +285,12 @@ mod tests {
             col("amount").cast(money.clone()),
             col("paid_amount").cast(money.clone()),
             col("open_amount").cast(money),
-        ]);
-        let out = open_items(raw, d("2024-06-30"), &Buckets::default()).collect().unwrap();
+        ])
+    }
+
+    #[test]
+    fn open_amounts_and_buckets() {
+        let out = open_items(invoices(), d("2024-06-30"), &Buckets::default()).collect().unwrap();
         let text = |c: &str| -> Vec<String> {
             out.column(c).unwrap().as_materialized_series().iter().map(|v| v.to_string().trim_matches('"').to_string()).collect()
         };
@@ -276,5 +300,22 @@ mod tests {
         assert_eq!(text("open"), ["10.00", "6.00", "10.00", "2.50"]);
         assert_eq!(text("days_past_due"), ["0", "1", "121", "30"]);
         assert_eq!(text("bucket"), ["current", "d1_30", "over_90", "d1_30"]);
+    }
+
+    #[test]
+    fn open_sums_per_bucket_by_days_past_due() {
+        let items = open_items(invoices(), d("2024-06-30"), &Buckets::default());
+        let out = open_sums(items, &Buckets::default()).collect().unwrap();
+        let text = |c: &str| out.column(c).unwrap().get(0).unwrap().to_string();
+        // current: 10 (0 days); 1-30: 6 + 2.50 (1 and 30 days); 31-60 and 61-90: none
+        // (a sum of nothing, 0); over 90: 10 (121 days).
+        assert_eq!(text("current"), "10.00");
+        assert_eq!(text("d1_30"), "8.50");
+        assert_eq!(text("d31_60"), "0.00");
+        assert_eq!(text("d61_90"), "0.00");
+        assert_eq!(text("over_90"), "10.00");
+        assert_eq!(text("open_total"), "28.50");
+        assert_eq!(text("open_invoices"), "4");
+        assert_eq!(text("max_days_past_due"), "121");
     }
 }

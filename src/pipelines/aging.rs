@@ -103,22 +103,64 @@ pub fn dso_period(period: &Period, as_of: NaiveDate) -> anyhow::Result<(NaiveDat
     Ok((from, to, (to - from).num_days() + 1))
 }
 
-/// The aging table, and a note saying where credit sales came from.
+/// The aging table, and a note saying where credit sales came from, from one streamed
+/// pass over the receivables that holds a row per customer (see [`table_and_payments`]).
 pub fn table(s: &Settings, a: &Aging) -> anyhow::Result<(DataFrame, String)> {
-    table_of(s, a, receivables(s, a.receivables)?)
+    let (table, note, _) = streamed(s, a, false)?;
+    Ok((table, note))
 }
 
-/// The aging table of receivables already read (the scorecard also needs them).
+/// [`table`], and from the same pass each customer's payment history as of `a.as_of`
+/// (metrics::credit::payment_history: the scorecard's payment component), so that the
+/// report and the scorecard hold no invoices: they loaded the 5.5 M of 10 M generated
+/// order lines and kept them to the scorecard (docs/PERFORMANCE.md).
+pub fn table_and_payments(s: &Settings, a: &Aging) -> anyhow::Result<(DataFrame, String, DataFrame)> {
+    let (table, note, history) = streamed(s, a, true)?;
+    Ok((table, note, history.expect("the payment history was asked for")))
+}
+
+fn streamed(s: &Settings, a: &Aging, with_history: bool) -> anyhow::Result<(DataFrame, String, Option<DataFrame>)> {
+    let (from, to, _) = dso_period(&a.period, a.as_of)?;
+    let sales_from_invoices = a.orders.is_empty();
+    let (mut frames, ()) = crate::input::query_all(&s.input(TableKind::Receivables, a.receivables), &receivables_request(), |frame| {
+        let frame = with_missing_lazy(frame, &optional_receivables_columns(s))?;
+        let mut plans = vec![metric::open_sums(metric::open_items(frame.clone(), a.as_of, &a.buckets), &a.buckets)];
+        if sales_from_invoices {
+            plans.push(metric::credit_sales(frame.clone(), "invoice_date", from, to));
+        }
+        if with_history {
+            plans.push(credit::payment_history(frame, a.as_of));
+        }
+        Ok((plans, ()))
+    })?;
+    let history = with_history.then(|| frames.pop().expect("the payment history"));
+    let sales = sales_from_invoices.then(|| frames.pop().expect("the credit sales").lazy());
+    let sums = frames.pop().expect("the open sums");
+    let (table, note) = finish(s, a, sums.lazy(), sales)?;
+    Ok((table, note, history))
+}
+
+/// The aging table of receivables already read (`kam receivables`, which also takes the
+/// as-of date from them).
 pub fn table_of(s: &Settings, a: &Aging, receivables: LazyFrame) -> anyhow::Result<(DataFrame, String)> {
+    let (from, to, _) = dso_period(&a.period, a.as_of)?;
+    let sales = a.orders.is_empty().then(|| metric::credit_sales(receivables.clone(), "invoice_date", from, to));
+    let sums = metric::open_sums(metric::open_items(receivables, a.as_of, &a.buckets), &a.buckets);
+    finish(s, a, sums, sales)
+}
+
+/// The aging table from the open sums per customer and the credit sales of the
+/// invoices (None: of the order files of `a`).
+fn finish(s: &Settings, a: &Aging, sums: LazyFrame, invoiced: Option<LazyFrame>) -> anyhow::Result<(DataFrame, String)> {
     let limits = limits(s, a.customers)?;
     let (from, to, days) = dso_period(&a.period, a.as_of)?;
-    let (sales, source) = if a.orders.is_empty() {
-        (metric::credit_sales(receivables.clone(), "invoice_date", from, to), "receivables invoiced")
-    } else {
-        let orders = orders::lines(s, a.orders, &[])?;
-        (metric::credit_sales(orders.lazy(), "order_date", from, to), "order lines")
+    let (sales, source) = match invoiced {
+        Some(sales) => (sales, "receivables invoiced"),
+        None => {
+            let orders = orders::lines(s, a.orders, &[])?;
+            (metric::credit_sales(orders.lazy(), "order_date", from, to), "order lines")
+        }
     };
-    let items = metric::open_items(receivables, a.as_of, &a.buckets);
     let params = AgingParams {
         buckets: a.buckets.clone(),
         period_days: days,
@@ -126,7 +168,7 @@ pub fn table_of(s: &Settings, a: &Aging, receivables: LazyFrame) -> anyhow::Resu
         warning_share: a.warning_share,
         money: s.money_type(TableKind::Receivables),
     };
-    let table = metric::aging(items, sales, limits, &params).collect()?;
+    let table = metric::aging(sums, sales, limits, &params).collect()?;
     if table.height() <= 1 {
         return Err(bad_input(format!("no invoices dated on or before {}", a.as_of)));
     }

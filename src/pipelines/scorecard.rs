@@ -1,17 +1,15 @@
 //! The key-account scorecard from scored order lines, the payment history and CLV.
 
-use chrono::NaiveDate;
 use polars::prelude::*;
 
 use crate::error::bad_input;
 use crate::metrics::abc::{self, Thresholds};
 use crate::metrics::by_customer::ByCustomer;
-use crate::metrics::credit;
 use crate::metrics::scorecard::{self as metric, ScoreParams};
 
 /// The payment inputs of the scorecard: payment history and over-limit per customer.
-pub fn payment_frame(aging: &DataFrame, receivables: LazyFrame, as_of: NaiveDate) -> LazyFrame {
-    metric::payment(credit::payment_history(receivables, as_of), aging.clone().lazy())
+pub fn payment_frame(aging: &DataFrame, history: DataFrame) -> LazyFrame {
+    metric::payment(history.lazy(), aging.clone().lazy())
 }
 
 /// Each customer's sales, margin, months, orders and largest order of the scorecard's
