@@ -57,3 +57,50 @@ pub fn test_text(text: Expr, test: fn(&str) -> bool) -> Expr {
     )
 }
 
+
+/// True on a row whose `first` and `second` texts are not both those of the row just
+/// before it in the same batch (the first row of a batch is always true; null equals
+/// null). Filtering by it keeps the first row of every run of equal pairs, so each
+/// distinct pair keeps its first row, however the rows are cut into batches: a
+/// grouping of the pairs by first row then sees one row per run instead of per line.
+pub fn starts_a_run(first: Expr, second: Expr) -> Expr {
+    map_column(
+        as_struct(vec![first, second]),
+        |c: Column| {
+            let fields = c.struct_()?.fields_as_series();
+            let (a, b) = (fields[0].str()?, fields[1].str()?);
+            let mut before: Option<(Option<&str>, Option<&str>)> = None;
+            let starts: BooleanChunked = a
+                .iter()
+                .zip(b.iter())
+                .map(|pair| {
+                    let start = before != Some(pair);
+                    before = Some(pair);
+                    start
+                })
+                .collect();
+            Ok(starts.with_name(c.name().clone()).into_column())
+        },
+        |field| Field::new(field.name().clone(), DataType::Boolean),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_starts_where_the_pair_differs_from_the_row_before() {
+        let rows = df!(
+            "id" => [Some("C1"), Some("C1"), Some("C2"), Some("C1"), None, None, Some("C1")],
+            "name" => [Some("x"), Some("x"), Some("x"), Some("x"), Some("y"), Some("y"), None]
+        )
+        .unwrap();
+        let out = rows.lazy().select([starts_a_run(col("id"), col("name")).alias("start")]).collect().unwrap();
+        let starts: Vec<Option<bool>> = out.column("start").unwrap().bool().unwrap().iter().collect();
+        // Row 2 repeats row 1; row 4 (C1, x) follows C2, so it starts a run; row 6 repeats
+        // row 5 (null equals null); row 7 differs in the name.
+        let want = [true, false, true, true, true, false, true];
+        assert_eq!(starts, want.map(Some));
+    }
+}
