@@ -121,20 +121,18 @@ pub fn table_and_payments(s: &Settings, a: &Aging) -> anyhow::Result<(DataFrame,
 
 fn streamed(s: &Settings, a: &Aging, with_history: bool) -> anyhow::Result<(DataFrame, String, Option<DataFrame>)> {
     let (from, to, _) = dso_period(&a.period, a.as_of)?;
-    let sales_from_invoices = a.orders.is_empty();
     let (mut frames, ()) = crate::input::query_all(&s.input(TableKind::Receivables, a.receivables), &receivables_request(), |frame| {
         let frame = with_missing_lazy(frame, &optional_receivables_columns(s))?;
-        let mut plans = vec![metric::open_sums(metric::open_items(frame.clone(), a.as_of, &a.buckets), &a.buckets)];
-        if sales_from_invoices {
-            plans.push(metric::credit_sales(frame.clone(), "invoice_date", from, to));
-        }
+        let (sums, sales) = sums_and_sales(frame.clone(), a, from, to);
+        let mut plans = vec![sums];
+        plans.extend(sales);
         if with_history {
             plans.push(credit::payment_history(frame, a.as_of));
         }
         Ok((plans, ()))
     })?;
     let history = with_history.then(|| frames.pop().expect("the payment history"));
-    let sales = sales_from_invoices.then(|| frames.pop().expect("the credit sales").lazy());
+    let sales = a.orders.is_empty().then(|| frames.pop().expect("the credit sales").lazy());
     let sums = frames.pop().expect("the open sums");
     let (table, note) = finish(s, a, sums.lazy(), sales)?;
     Ok((table, note, history))
@@ -144,9 +142,15 @@ fn streamed(s: &Settings, a: &Aging, with_history: bool) -> anyhow::Result<(Data
 /// as-of date from them).
 pub fn table_of(s: &Settings, a: &Aging, receivables: LazyFrame) -> anyhow::Result<(DataFrame, String)> {
     let (from, to, _) = dso_period(&a.period, a.as_of)?;
-    let sales = a.orders.is_empty().then(|| metric::credit_sales(receivables.clone(), "invoice_date", from, to));
-    let sums = metric::open_sums(metric::open_items(receivables, a.as_of, &a.buckets), &a.buckets);
+    let (sums, sales) = sums_and_sales(receivables, a, from, to);
     finish(s, a, sums, sales)
+}
+
+/// The open sums per customer of `receivables`, and their credit sales from `from` to
+/// `to` where they come from the invoices (no order files in `a`).
+fn sums_and_sales(receivables: LazyFrame, a: &Aging, from: NaiveDate, to: NaiveDate) -> (LazyFrame, Option<LazyFrame>) {
+    let sales = a.orders.is_empty().then(|| metric::credit_sales(receivables.clone(), "invoice_date", from, to));
+    (metric::open_sums(metric::open_items(receivables, a.as_of, &a.buckets), &a.buckets), sales)
 }
 
 /// The aging table from the open sums per customer and the credit sales of the

@@ -57,7 +57,6 @@ pub fn test_text(text: Expr, test: fn(&str) -> bool) -> Expr {
     )
 }
 
-
 /// True on a row whose `first` and `second` texts are not both those of the row just
 /// before it in the same batch (the first row of a batch is always true; null equals
 /// null). Filtering by it keeps the first row of every run of equal pairs, so each
