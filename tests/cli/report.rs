@@ -125,6 +125,29 @@ fn report_twice_gives_identical_tables() {
     assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
 }
 
+/// The report sums the orders by runs of lines (pipelines::orders): an order whose lines
+/// are apart is several rows, which every table adds up and counts as one. The sample's
+/// lines dealt into two halves, even lines then odd ones, part the lines of its orders.
+#[test]
+fn report_of_orders_whose_lines_are_apart_gives_the_same_tables() {
+    let (dir, in_order) = sample_report();
+    let text = std::fs::read_to_string(sample("orders.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let body: Vec<&str> = lines.collect();
+    let dealt: Vec<&str> = body.iter().step_by(2).chain(body.iter().skip(1).step_by(2)).copied().collect();
+    let apart = write(dir.path(), "apart.csv", format!("{header}\n{}\n", dealt.join("\n")).as_bytes());
+    let out = dir.path().join("apart");
+    let run = report(&out, apart.to_str().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (expected, got) = (files(&in_order), files(&out));
+    for (name, bytes) in &expected {
+        if name.ends_with(".csv") || name.ends_with(".parquet") {
+            assert!(got.get(name) == Some(bytes), "{name} differs when the lines of the orders are apart");
+        }
+    }
+}
+
 #[test]
 fn failing_report_leaves_the_previous_directory_untouched() {
     let (dir, out) = sample_report();

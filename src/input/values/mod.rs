@@ -18,7 +18,7 @@ use super::roles::{Kind, Role};
 pub use dates::{date_from_text, DateOrder};
 pub use money::money_type;
 pub use text::trimmed;
-pub use udf::{starts_a_run, test_text};
+pub use udf::{run_sums, starts_a_run, test_text, RUN_START};
 
 #[derive(Clone)]
 pub struct ParseSettings {

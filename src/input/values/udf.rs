@@ -84,6 +84,76 @@ pub fn starts_a_run(first: Expr, second: Expr) -> Expr {
     )
 }
 
+/// The field of [`run_sums`]' struct that is true on a run's first row.
+pub const RUN_START: &str = "__run_start";
+
+/// Consecutive rows of a batch with equal `keys` (null equals null) as runs: a struct of
+/// [`RUN_START`], true on a run's first row (the first row of a batch always starts
+/// one), and for each of `sums` (Decimal columns) the sum of the run's values on its
+/// first row, null on the others (a null value counts as 0, as in a polars sum).
+/// Filtered by [`RUN_START`], the rows are those of a grouping by `keys` summing `sums`
+/// where rows of equal keys come one after the other, as the lines of an order in an
+/// ERP export do, and where they do not, more rows, each holding part of a sum; all
+/// without a hash table of the keys.
+pub fn run_sums(keys: Vec<Expr>, sums: Vec<Expr>) -> Expr {
+    let key_count = keys.len();
+    let mut inputs = keys;
+    inputs.extend(sums);
+    map_column(
+        as_struct(inputs),
+        move |c: Column| {
+            let fields = c.struct_()?.fields_as_series();
+            let (keys, sums) = fields.split_at(key_count);
+            let starts = run_starts(keys, c.len())?;
+            let mut out = vec![BooleanChunked::from_slice(RUN_START.into(), &starts).into_series()];
+            for values in sums {
+                out.push(sum_per_run(values, &starts)?);
+            }
+            Ok(StructChunked::from_series(c.name().clone(), c.len(), out.iter())?.into_column())
+        },
+        move |field| {
+            let DataType::Struct(fields) = field.dtype() else { return field.clone() };
+            let mut out = vec![Field::new(RUN_START.into(), DataType::Boolean)];
+            out.extend(fields[key_count..].iter().cloned());
+            Field::new(field.name().clone(), DataType::Struct(out))
+        },
+    )
+}
+
+/// True where a row's keys are not all equal to the row before's, and on the first row.
+fn run_starts(keys: &[Series], len: usize) -> PolarsResult<Vec<bool>> {
+    let mut same = BooleanChunked::full("".into(), true, len);
+    for key in keys {
+        same = &same & &key.equal_missing(&key.shift(1))?;
+    }
+    let mut starts: Vec<bool> = same.iter().map(|same| same != Some(true)).collect();
+    // The first row's key compares with a null from the shift; it starts a run anyway.
+    if let Some(first) = starts.first_mut() {
+        *first = true;
+    }
+    Ok(starts)
+}
+
+/// The sums of a Decimal column's runs, on each run's first row.
+fn sum_per_run(values: &Series, starts: &[bool]) -> PolarsResult<Series> {
+    let DataType::Decimal(precision, scale) = *values.dtype() else {
+        polars_bail!(InvalidOperation: "run sums are of Decimal columns, not {}", values.dtype())
+    };
+    let mut sums: Vec<Option<i128>> = vec![None; values.len()];
+    let (mut first, mut sum) = (0usize, 0i128);
+    for (row, (value, start)) in values.decimal()?.physical().iter().zip(starts).enumerate() {
+        if *start && row > 0 {
+            sums[first] = Some(sum);
+            (first, sum) = (row, 0);
+        }
+        sum = sum.checked_add(value.unwrap_or(0)).ok_or_else(|| polars_err!(ComputeError: "the sum of {} overflows", values.name()))?;
+    }
+    if !sums.is_empty() {
+        sums[first] = Some(sum);
+    }
+    Ok(Int128Chunked::from_iter_options(values.name().clone(), sums.into_iter()).into_decimal_unchecked(precision, scale).into_series())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +171,30 @@ mod tests {
         // row 5 (null equals null); row 7 differs in the name.
         let want = [true, false, true, true, true, false, true];
         assert_eq!(starts, want.map(Some));
+    }
+
+    #[test]
+    fn run_sums_are_on_each_runs_first_row() {
+        let cents = |v: &[Option<i128>]| Int128Chunked::from_iter_options("amount".into(), v.iter().copied()).into_decimal_unchecked(38, 2);
+        let rows = df!(
+            "id" => ["C1", "C1", "C2", "C1", "C1"],
+            "order" => [Some("O1"), Some("O1"), Some("O2"), None, None]
+        )
+        .unwrap()
+        .hstack(&[cents(&[Some(150), Some(25), Some(-100), None, Some(7)]).into_series().into_column()])
+        .unwrap();
+        let out = rows
+            .lazy()
+            .select([run_sums(vec![col("id"), col("order")], vec![col("amount")]).alias("runs")])
+            .unnest(cols(["runs"]), None)
+            .collect()
+            .unwrap();
+        let starts: Vec<Option<bool>> = out.column(RUN_START).unwrap().bool().unwrap().iter().collect();
+        let sums: Vec<Option<i128>> = out.column("amount").unwrap().decimal().unwrap().physical().iter().collect();
+        // 1.50 + 0.25 for C1's O1; C2's O2 alone; C1 without an order twice (null equals
+        // null), its empty amount counting as 0: 0.07.
+        assert_eq!(starts, [true, false, true, true, false].map(Some));
+        assert_eq!(sums, [Some(175), None, Some(-100), Some(7), None]);
+        assert_eq!(out.column("amount").unwrap().dtype(), &DataType::Decimal(38, 2));
     }
 }
