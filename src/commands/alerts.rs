@@ -19,13 +19,12 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     reject_range(&period, "alerts")?;
     let total_assets = args.total_assets.map(|a| a.0);
     require_receivables_for(&args.receivables, total_assets)?;
-    let lines = orders::churn_lines(&settings, &args.input.inputs)?;
+    let (lines, names) = orders::churn_order_days(&settings, &args.input.inputs)?;
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
     let p = churn::rules(&args.rules, &settings, as_of);
     let plan = plan::optional(&settings, args.rules.plan.as_deref())?;
     let by_customer = ByCustomer::of_orders(&lines)?;
     let churn = churn::table(&by_customer, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
-    let names = by_customer.first_names()?;
     drop(by_customer);
     let aging = if args.receivables.is_empty() {
         None

@@ -101,8 +101,9 @@ fn models(args: &ClvArgs, loaded: Option<SavedParams>, inputs: &Inputs, fit_end:
     Ok(saved)
 }
 
-/// The profit margin: `--margin`, else gross profit / sales of the lines with cost.
-fn margin(settings: &Terms, lines: &LazyFrame, has_cost: bool, as_of: NaiveDate, quiet: bool) -> anyhow::Result<f64> {
+/// The profit margin: `--margin`, else gross profit / sales of the lines with cost;
+/// `without_cost`: the lines without cost per order date, for the note.
+fn margin(settings: &Terms, lines: &LazyFrame, has_cost: bool, without_cost: &DataFrame, as_of: NaiveDate, quiet: bool) -> anyhow::Result<f64> {
     if let Some(m) = settings.margin {
         if !quiet {
             eprintln!("Margin {m:.4} (--margin).");
@@ -117,7 +118,8 @@ fn margin(settings: &Terms, lines: &LazyFrame, has_cost: bool, as_of: NaiveDate,
     }
     let stats = summary::company_margin(lines.clone(), as_of).collect()?;
     let margin = stats.column("margin")?.f64()?.get(0);
-    let without = stats.column("lines_without_cost")?.u32()?.get(0).unwrap_or(0);
+    // Counted on the lines: `lines` are order days, in which they are rows of their own.
+    let without = orders::lines_without_cost_up_to(without_cost, as_of)?;
     let Some(margin) = margin.filter(|m| m.is_finite()) else {
         return Err(bad_input(format!(
             "the margin cannot be taken from the data: the sales of the order lines with cost up to {as_of} are not positive; pass --margin SHARE"
@@ -223,10 +225,9 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let read = Settings::resolve(&args.input.read, TableKind::Orders, quiet)?;
     let settings = Terms::from_args(&args)?;
     let loaded = args.params.as_deref().map(load_params).transpose()?;
-    let orders = orders::lines(&read, &args.input.inputs, &["order_id", "cost", "customer_name"])?;
-    // Sorted by customer once, for the summary and the names.
+    let ((orders, order_names), without_cost) = orders::clv_order_days(&read, &args.input.inputs)?;
     let by_customer = ByCustomer::of_orders(&orders)?;
-    let names = NameSources::with_order_names(&read, args.customers.as_deref(), by_customer.first_names()?)?;
+    let names = NameSources::with_order_names(&read, args.customers.as_deref(), order_names)?;
     let has_cost = orders.column("cost").is_ok_and(|c| c.null_count() < c.len());
     let as_of = orders::as_of(&read, settings.as_of, &orders)?;
     if let Some(c) = settings.calibration_end {
@@ -249,7 +250,7 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     }
     // Without a holdout check, a missing margin is a usage error: say so before fitting.
     let margin = match settings.calibration_end {
-        None => Some(margin(&settings, &lines, has_cost, as_of, quiet)?),
+        None => Some(margin(&settings, &lines, has_cost, &without_cost, as_of, quiet)?),
         Some(_) => None,
     };
     let inputs = Inputs::from_summary(&customers)?;

@@ -14,9 +14,6 @@ use super::receivables::days;
 /// The integer code of a customer; dropped before any table is shown.
 pub const CODE: &str = "__code";
 
-/// A row's place in the input, kept with customer_name for [`ByCustomer::first_names`].
-const LINE: &str = "__line";
-
 /// Rows sorted by customer code and order date, with the code's customer_id.
 pub struct ByCustomer {
     /// CODE, customer_id.
@@ -28,17 +25,8 @@ pub struct ByCustomer {
 
 impl ByCustomer {
     /// `rows` (customer_id, order_date and `columns`; customer_id and order_date never
-    /// empty, as the input layer checks) by customer code and date. With customer_name
-    /// among `columns`, each row's place in `rows` is kept for [`ByCustomer::first_names`].
+    /// empty, as the input layer checks) by customer code and date.
     pub fn new(rows: LazyFrame, columns: &[&str]) -> PolarsResult<ByCustomer> {
-        let mut columns = columns.to_vec();
-        let rows = if columns.contains(&"customer_name") {
-            columns.push(LINE);
-            rows.with_row_index(LINE, None)
-        } else {
-            rows
-        };
-        let columns = &columns[..];
         let ids = rows.clone().select([col("customer_id")]).unique(None, UniqueKeepStrategy::Any).with_row_index(CODE, None).collect()?;
         let mut sorted = sorted_by_code_and_date(rows, &ids, columns)?;
         // Said sorted, so that polars groups by CODE as slices of the rows, without a hash
@@ -49,10 +37,10 @@ impl ByCustomer {
         Ok(ByCustomer { ids, sorted })
     }
 
-    /// [`ByCustomer::new`] of order rows with whichever of amount, cost, order_id and
-    /// customer_name they have.
+    /// [`ByCustomer::new`] of order rows with whichever of amount, cost and order_id they
+    /// have. (The names come from the read: pipelines::orders.)
     pub fn of_orders(rows: &DataFrame) -> PolarsResult<ByCustomer> {
-        let columns: Vec<&str> = ["amount", "cost", "order_id", "customer_name"].into_iter().filter(|c| rows.get_column_index(c).is_some()).collect();
+        let columns: Vec<&str> = ["amount", "cost", "order_id"].into_iter().filter(|c| rows.get_column_index(c).is_some()).collect();
         ByCustomer::new(rows.clone().lazy(), &columns)
     }
 
@@ -70,23 +58,6 @@ impl ByCustomer {
     /// order but polars drops the flag).
     pub fn rows_where(&self, keep: Expr) -> LazyFrame {
         self.rows().filter(keep).with_column(ascending(col(CODE)))
-    }
-
-    /// Each customer's first non-empty customer_name in the order of the rows given to
-    /// [`ByCustomer::new`] (customer_id, customer_name; customers without one are not
-    /// rows), or None without the column. The same names as metrics::names'
-    /// first_in_row_order, from the sorted codes instead of a grouping of the id and name
-    /// text (10 M lines, `kam churn`: 0.63 -> 0.27 s).
-    pub fn first_names(&self) -> PolarsResult<Option<DataFrame>> {
-        if !self.has("customer_name") {
-            return Ok(None);
-        }
-        let named = col("customer_name").is_not_null().and(col("customer_name").neq(lit("")));
-        let first = self
-            .rows_where(named)
-            .group_by([col(CODE)])
-            .agg([col("customer_name").filter(col(LINE).eq(col(LINE).min())).first()]);
-        Ok(Some(self.with_ids(first).select([col("customer_id"), col("customer_name")]).collect()?))
     }
 
     /// `per_code` (one row per CODE) with customer_id in place of CODE.
@@ -150,28 +121,4 @@ fn sorted_by_code_and_date(rows: LazyFrame, ids: &DataFrame, columns: &[&str]) -
         None => coded.sort_by_exprs([col(CODE), col("order_date")], keep_order),
     };
     sorted.collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn first_names_are_in_row_order_not_date_order() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let rows = df!(
-            "customer_id" => ["C2", "C1", "C2", "C1", "C3", "C2"],
-            "order_date" => [d("2024-03-01"), d("2024-03-01"), d("2024-02-01"), d("2024-01-01"), d("2024-01-01"), d("2024-01-01")],
-            "customer_name" => [Some(""), Some("Acme"), Some("Beta"), Some("Acme Ltd"), None, Some("Acme")]
-        )
-        .unwrap();
-        let names = ByCustomer::of_orders(&rows).unwrap().first_names().unwrap().unwrap();
-        let names = names.sort(["customer_id"], SortMultipleOptions::default()).unwrap();
-        let text = |c: &str| names.column(c).unwrap().str().unwrap().iter().map(|v| v.map(String::from)).collect::<Vec<_>>();
-        // C1's first row is dated last; C2's first name is on its second row (an empty one
-        // names nothing), though its third row is earlier; C3 has none.
-        assert_eq!(text("customer_id"), [Some("C1".to_string()), Some("C2".to_string())]);
-        assert_eq!(text("customer_name"), [Some("Acme".to_string()), Some("Beta".to_string())]);
-    }
 }

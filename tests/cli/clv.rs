@@ -299,3 +299,38 @@ fn pareto_nbd_on_cdnow_matches_lifetimes() {
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(again.raw_stdout == run.raw_stdout);
 }
+
+/// The margin's note counts lines without cost, though kam clv sums the orders by runs of
+/// lines: the sample with the cost of its first three lines (all of order SO0000001)
+/// blanked. The sales and gross profit of the lines with cost are summed here in cents.
+#[test]
+fn margin_note_counts_the_lines_without_cost() {
+    let dir = tempdir();
+    let text = std::fs::read_to_string(sample("orders.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    for line in &mut lines[1..4] {
+        assert!(line.starts_with("SO0000001,"), "{line}");
+        let cut = line.rfind(',').unwrap();
+        line.truncate(cut + 1);
+    }
+    let cents = |v: &str| -> i64 { (v.parse::<f64>().unwrap() * 100.0).round() as i64 };
+    let (mut sales, mut profit) = (0i64, 0i64);
+    for line in &lines[1..] {
+        let f: Vec<&str> = line.split(',').collect();
+        let (date, amount, cost) = (f[1], f[f.len() - 2], f[f.len() - 1]);
+        if date <= "2024-12-31" && !cost.is_empty() {
+            sales += cents(amount);
+            profit += cents(amount) - cents(cost);
+        }
+    }
+    let file = write(dir.path(), "orders.csv", format!("{}\n", lines.join("\n")).as_bytes());
+    let run = kam(&["clv", path(&file), "--as-of", "2024-12-31", "-o", "/dev/null"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let money = |c: i64| format!("{}.{:02}", c / 100, c % 100);
+    let want = format!(
+        "gross profit {} / sales {} of the order lines up to 2024-12-31; 3 lines without cost left out",
+        money(profit),
+        money(sales)
+    );
+    assert!(run.stderr.contains(&want), "{want}\n{}", run.stderr);
+}
