@@ -30,10 +30,10 @@ pub fn churn_order_days(s: &Settings, files: &[String]) -> anyhow::Result<(DataF
 /// (see [`order_days`]), cost empty when the file has none; and the orders' first
 /// customer names (customer_id, customer_name), None when they have no customer_name.
 ///
-/// Only these two read them so. Summing the lines costs more than it
-/// saves churn alone (10 M lines, `kam churn`: 6.8 s against 4.9 s), but the report
-/// has five consumers (64.1 s -> 57.9 s, peak RSS 4.2 -> 2.75 GB) and the scorecard
-/// three: 11.9 -> 11.0 s, peak RSS 4.0 -> 2.5 GB (docs/PERFORMANCE.md).
+/// While the order days were a grouping, summing the lines cost more than it saved
+/// churn alone and paid only here, with several consumers (the report 64.1 -> 57.9 s,
+/// the scorecard 11.9 -> 11.0 s at 10 M lines); as runs of lines they pay for churn,
+/// alerts and clv too ([`churn_order_days`], [`clv_order_days`]; docs/PERFORMANCE.md).
 pub fn scored_order_days(s: &Settings, files: &[String]) -> anyhow::Result<(DataFrame, Option<DataFrame>)> {
     let ((days, names), _) = order_days::<()>(s, files, &SCORED, &Request::orders(), &|_| Ok(None))?;
     Ok((with_cost(s, days)?, names))
