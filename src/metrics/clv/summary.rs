@@ -126,16 +126,17 @@ pub fn customers_of(by_customer: &ByCustomer, as_of: NaiveDate, has_cost: bool) 
         .sort(["customer_id"], SortMultipleOptions::default()))
 }
 
-/// Company-wide margin inputs from the lines on or before `as_of` that have a
-/// cost: one row with sales_with_cost, gross_profit_with_cost (both exact),
-/// margin (Float64, empty when those sales are not positive) and lines_without_cost.
+/// Company-wide margin inputs from the lines (or order days) on or before `as_of` that
+/// have a cost: one row with sales_with_cost, gross_profit_with_cost (both exact) and
+/// margin (Float64, empty when those sales are not positive). How many lines have no
+/// cost is not counted here: order days hold several lines in a row
+/// (pipelines::orders::clv_order_days counts them).
 pub fn company_margin(lines: LazyFrame, as_of: NaiveDate) -> LazyFrame {
     let with_cost = col("cost").is_not_null();
     up_to(lines, as_of)
         .select([
             col("amount").filter(with_cost.clone()).sum().alias("sales_with_cost"),
-            (col("amount") - col("cost")).filter(with_cost.clone()).sum().alias("gross_profit_with_cost"),
-            with_cost.not().sum().cast(DataType::UInt32).alias("lines_without_cost"),
+            (col("amount") - col("cost")).filter(with_cost).sum().alias("gross_profit_with_cost"),
         ])
         .with_column(
             when(col("sales_with_cost").gt(lit(0)))
