@@ -66,19 +66,8 @@ pub fn starts_a_run(first: Expr, second: Expr) -> Expr {
     map_column(
         as_struct(vec![first, second]),
         |c: Column| {
-            let fields = c.struct_()?.fields_as_series();
-            let (a, b) = (fields[0].str()?, fields[1].str()?);
-            let mut before: Option<(Option<&str>, Option<&str>)> = None;
-            let starts: BooleanChunked = a
-                .iter()
-                .zip(b.iter())
-                .map(|pair| {
-                    let start = before != Some(pair);
-                    before = Some(pair);
-                    start
-                })
-                .collect();
-            Ok(starts.with_name(c.name().clone()).into_column())
+            let starts = run_starts(&c.struct_()?.fields_as_series(), c.len())?;
+            Ok(BooleanChunked::from_slice(c.name().clone(), &starts).into_column())
         },
         |field| Field::new(field.name().clone(), DataType::Boolean),
     )
