@@ -139,10 +139,19 @@ fn render_fitted(frame: &mut DataFrame, format: OutputFormat, fit: Option<Fit>, 
 
 /// Write a file through a temporary file in the same directory, renamed into place
 /// only when everything was written: a failed run leaves any earlier file untouched.
+/// A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to as it
+/// is: a file renamed over it would take its place (as root, /dev/null became a file).
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new().write(true).open(path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut buffered = std::io::BufWriter::new(file);
+        write(&mut buffered)?;
+        buffered.flush().with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(());
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

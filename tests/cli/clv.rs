@@ -324,7 +324,8 @@ fn margin_note_counts_the_lines_without_cost() {
         }
     }
     let file = write(dir.path(), "orders.csv", format!("{}\n", lines.join("\n")).as_bytes());
-    let run = kam(&["clv", path(&file), "--as-of", "2024-12-31", "-o", "/dev/null"]);
+    let out = dir.path().join("clv.csv");
+    let run = kam(&["clv", path(&file), "--as-of", "2024-12-31", "-o", path(&out)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let money = |c: i64| format!("{}.{:02}", c / 100, c % 100);
     let want = format!(

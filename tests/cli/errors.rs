@@ -89,6 +89,34 @@ fn failed_run_leaves_the_previous_output_intact() {
     assert_eq!(leftovers.len(), 1, "temporary files left behind: {leftovers:?}");
 }
 
+/// `-o` of a named pipe (as of /dev/null or /dev/stdout) writes into it: the atomic
+/// write's rename would put a file in its place (run as root, `-o /dev/null` replaced
+/// the device with a file). The reader gets the same CSV as a file does.
+#[cfg(unix)]
+#[test]
+fn output_to_a_pipe_writes_into_it_and_leaves_it_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempdir();
+    let fifo = dir.path().join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    // Read on a thread that reports back, so that a pipe nobody writes fails the test
+    // instead of blocking it.
+    let (sender, piped) = std::sync::mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || sender.send(std::fs::read(path).unwrap()));
+    let run = kam(&["abc", &data("abc_hand.csv"), "-o", fifo.to_str().unwrap(), "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let piped = piped.recv_timeout(std::time::Duration::from_secs(30)).expect("kam wrote nothing into the pipe");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe was replaced");
+    let file = dir.path().join("abc.csv");
+    let run = kam(&["abc", &data("abc_hand.csv"), "-o", file.to_str().unwrap(), "-q"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(piped, std::fs::read(&file).unwrap());
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "no temporary file left beside the pipe: {names:?}");
+}
+
 /// A Windows (CRLF) export with two bad dates: the message names row 11 on line 12
 /// (line 1 is the header), as for LF and CR-only files. It said line 11 before.
 #[test]
