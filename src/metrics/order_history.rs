@@ -24,7 +24,7 @@ const RUNS_BEFORE: &str = "__runs_before";
 /// company_gap, the median of every customer's gaps.
 pub fn history(by_customer: &ByCustomer, as_of: NaiveDate, w: &Windows) -> PolarsResult<(LazyFrame, LazyFrame)> {
     let has_order_id = by_customer.has("order_id");
-    let until_as_of = || by_customer.rows_where(col("order_date").lt_eq(lit(as_of)));
+    let until_as_of = || by_customer.rows_dated(None, as_of);
     let dates = until_as_of().filter(new_date()).with_column(ascending(col(CODE))).select([col(CODE), col("order_date")]).with_column(
         when(same_customer()).then(days("order_date") - days("order_date").shift(lit(1))).otherwise(lit(NULL)).alias(GAP),
     );

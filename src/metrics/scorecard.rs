@@ -150,11 +150,6 @@ fn in_window(w: (NaiveDate, NaiveDate)) -> Expr {
     col("order_date").gt_eq(lit(w.0)).and(col("order_date").lt_eq(lit(w.1)))
 }
 
-/// Order rows of the 24 months up to as-of.
-fn recent(w: &Windows) -> Expr {
-    col("order_date").gt_eq(lit(w.previous.0)).and(col("order_date").lt_eq(lit(w.current.1)))
-}
-
 /// One row per customer with an order line in the 24 months up to as-of:
 /// customer_id, sales_12m, sales_prev_12m (exact), gross_profit_12m (exact; empty when a
 /// current line lacks cost), active_months (months of the current 12 with a line),
@@ -164,9 +159,10 @@ fn recent(w: &Windows) -> Expr {
 pub fn activity(by_customer: &ByCustomer, w: &Windows) -> PolarsResult<LazyFrame> {
     let has_order_id = by_customer.has("order_id");
     let month = || col("order_date").dt().year() * lit(12) + col("order_date").dt().month().cast(DataType::Int32);
-    // Flags from the row before are set element-wise; in a grouping `shift` would be per group.
+    // The rows of the 24 months up to as-of. Flags from the row before are set
+    // element-wise; in a grouping `shift` would be per group.
     let rows = by_customer
-        .rows_where(recent(w))
+        .rows_dated(Some(w.previous.0), w.current.1)
         .with_columns([
             in_window(w.current).alias("_cur"),
             same_customer().not().or(month().neq(month().shift(lit(1))).fill_null(lit(true))).alias("_new_month"),

@@ -36,7 +36,7 @@ fn with_names(frame: LazyFrame, names: Option<&DataFrame>) -> LazyFrame {
 pub fn yearly_sales(rows: &ByCustomer, names: Option<&DataFrame>, as_of: NaiveDate) -> anyhow::Result<DataFrame> {
     let day = |c: &str| col(c).cast(DataType::Int32);
     let yearly = rows
-        .rows_where(col("order_date").lt_eq(lit(as_of)))
+        .rows_dated(None, as_of)
         .with_column(col("order_date").max().over([col(CODE)])?.alias("__last"))
         .filter(day("order_date").gt(day("__last") - lit(365)))
         .group_by([col(CODE)])

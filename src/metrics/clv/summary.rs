@@ -76,7 +76,7 @@ pub fn customers(lines: LazyFrame, as_of: NaiveDate, has_order_id: bool, has_cos
 /// and cost where they have them), counting the purchase days as rows that start a date
 /// instead of grouping by (customer_id, order_date): 10 M lines, 3.00 -> 2.01 s.
 pub fn customers_of(by_customer: &ByCustomer, as_of: NaiveDate, has_cost: bool) -> PolarsResult<LazyFrame> {
-    let rows = by_customer.rows_where(col("order_date").lt_eq(lit(as_of))).with_column(new_date().alias("_new_date"));
+    let rows = by_customer.rows_dated(None, as_of).with_column(new_date().alias("_new_date"));
     let order_key = if by_customer.has("order_id") { col("order_id").n_unique() } else { col("_new_date").cast(DataType::UInt32).sum() };
     let purchase_days = col("_new_date").cast(DataType::UInt32).sum();
     let mut aggs = vec![
