@@ -8,13 +8,14 @@ use crate::metrics::cohorts::{self, CohortValue};
 
 /// The matrix of order `lines` as of `as_of` (metrics::cohorts).
 pub fn matrix(lines: &DataFrame, as_of: NaiveDate, value: CohortValue) -> anyhow::Result<DataFrame> {
-    of_long(cohorts::long(lines.clone().lazy(), "customer_id", as_of, value)?)
+    let until_as_of = lines.clone().lazy().filter(col("order_date").lt_eq(lit(as_of)));
+    of_long(cohorts::long(until_as_of, "customer_id", as_of, value)?)
 }
 
 /// [`matrix`] of order rows sorted [`ByCustomer`] (the report's, shared with churn and
 /// the scorecard): grouped by the integer code instead of the id text.
 pub fn matrix_by_customer(rows: &ByCustomer, as_of: NaiveDate, value: CohortValue) -> anyhow::Result<DataFrame> {
-    of_long(cohorts::long(rows.rows(), CODE, as_of, value)?)
+    of_long(cohorts::long(rows.rows_dated(None, as_of), CODE, as_of, value)?)
 }
 
 fn of_long(long: LazyFrame) -> anyhow::Result<DataFrame> {
