@@ -23,7 +23,7 @@ pub fn run(args: AlertsArgs) -> anyhow::Result<()> {
     let as_of = orders::as_of(&settings, period.as_of, &lines)?;
     let p = churn::rules(&args.rules, &settings, as_of);
     let plan = plan::optional(&settings, args.rules.plan.as_deref())?;
-    let by_customer = ByCustomer::of_orders(&lines)?;
+    let by_customer = ByCustomer::of_orders(lines)?;
     let churn = churn::table(&by_customer, plan, &p, args.rules.params.as_deref().map(std::path::Path::new))?;
     drop(by_customer);
     let aging = if args.receivables.is_empty() {

@@ -226,7 +226,7 @@ pub fn run(args: ClvArgs) -> anyhow::Result<()> {
     let settings = Terms::from_args(&args)?;
     let loaded = args.params.as_deref().map(load_params).transpose()?;
     let ((orders, order_names), without_cost) = orders::clv_order_days(&read, &args.input.inputs)?;
-    let by_customer = ByCustomer::of_orders(&orders)?;
+    let (by_customer, orders) = ByCustomer::of_orders_and_lines(orders)?;
     let names = NameSources::with_order_names(&read, args.customers.as_deref(), order_names)?;
     let has_cost = orders.column("cost").is_ok_and(|c| c.null_count() < c.len());
     let as_of = orders::as_of(&read, settings.as_of, &orders)?;

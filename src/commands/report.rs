@@ -148,7 +148,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let plan = plan::optional(&settings, plan_file.as_deref())?;
     // Sorted by customer once, for churn, the scorecard's activity, the CLV summary, the
     // cohorts and the yearly sales.
-    let by_customer = ByCustomer::of_orders(&lines)?;
+    let (by_customer, lines) = ByCustomer::of_orders_and_lines(lines)?;
     let churn_table = churn::table(&by_customer, plan, &rules, None)?;
     let params = settings.score_params(as_of, None, None)?;
     let activity = scorecard::activity(&by_customer, &params)?;
@@ -202,7 +202,9 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     let head = headline::headline(&lines, args.period, open_total)?;
     let changes = stake::sales_changes(&lines, order_names.as_ref(), args.period)?;
     let yearly = stake::yearly_sales(&by_customer, order_names.as_ref(), as_of)?;
+    // The order days are let go before the names and the files (they share their columns).
     drop(by_customer);
+    drop(lines);
     let lost = stake::lost_and_at_risk(&churn_table, yearly.clone().lazy())?;
     let warnings = stake::warnings(&alerts_table, &churn_table, aging.as_ref(), &buckets.oldest(), yearly.lazy())?;
 

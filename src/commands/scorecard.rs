@@ -29,7 +29,7 @@ pub fn run(args: ScorecardArgs) -> anyhow::Result<()> {
         let (table, _, history) = aging::table_and_payments(&settings, &inputs)?;
         Some(scorecard::payment_frame(&table, history))
     };
-    let by_customer = ByCustomer::of_orders(&lines)?;
+    let (by_customer, lines) = ByCustomer::of_orders_and_lines(lines)?;
     let activity = scorecard::activity(&by_customer, &params)?;
     let clv = clv::default_table(&lines, &by_customer, as_of);
     drop(by_customer);

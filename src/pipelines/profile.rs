@@ -252,7 +252,7 @@ pub fn profile(s: &Settings, i: &ProfileInputs, thresholds: &Thresholds) -> anyh
     };
     let rfm_params = RfmParams { as_of, window_days: None, bins: 5, lang: Lang::En };
     let rfm = rfm::table(&lines, &rfm_params)?.lazy().filter(is_customer(id)).collect()?;
-    let by_customer = ByCustomer::of_orders(&lines)?;
+    let by_customer = ByCustomer::of_orders(lines.clone())?;
     let clv = clv::default_table(&lines, &by_customer, as_of).and_then(|t| t.lazy().filter(is_customer(id)).collect().map_err(|e| e.to_string()));
 
     let buckets = Buckets::default();
