@@ -13,7 +13,6 @@ use crate::metrics::scorecard as score_metric;
 use crate::output::cell_text;
 use crate::period::Period;
 use crate::progress::Progress;
-use crate::metrics::cohorts::CohortValue;
 use crate::metrics::migration;
 use crate::pipelines::names::NameSources;
 use crate::pipelines::{abc, aging, alerts, churn, clv, cohorts, orders, plan, products, scorecard};
@@ -189,7 +188,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
         }
     };
     progress.stage("cohorts");
-    let cohorts_table = cohorts::matrix_by_customer(&by_customer, as_of, CohortValue::Customers)?;
+    let cohorts_table = cohorts::matrix_by_customer(&by_customer, as_of)?;
 
     let chosen = chosen_language.is_some();
     let lang = chosen_language.unwrap_or_else(|| language_of_headers(&settings, &orders));

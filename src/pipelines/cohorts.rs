@@ -12,10 +12,10 @@ pub fn matrix(lines: &DataFrame, as_of: NaiveDate, value: CohortValue) -> anyhow
     of_long(cohorts::long(until_as_of, "customer_id", as_of, value)?)
 }
 
-/// [`matrix`] of order rows sorted [`ByCustomer`] (the report's, shared with churn and
-/// the scorecard): grouped by the integer code instead of the id text.
-pub fn matrix_by_customer(rows: &ByCustomer, as_of: NaiveDate, value: CohortValue) -> anyhow::Result<DataFrame> {
-    of_long(cohorts::long(rows.rows_dated(None, as_of), CODE, as_of, value)?)
+/// [`matrix`] by customers of order rows sorted [`ByCustomer`] (the report's, shared
+/// with churn and the scorecard), from the sorted rows' customer months.
+pub fn matrix_by_customer(rows: &ByCustomer, as_of: NaiveDate) -> anyhow::Result<DataFrame> {
+    of_long(cohorts::long_of_sorted(rows.rows_dated(None, as_of), CODE, as_of)?)
 }
 
 fn of_long(long: LazyFrame) -> anyhow::Result<DataFrame> {
