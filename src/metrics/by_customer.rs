@@ -62,6 +62,21 @@ impl ByCustomer {
         Ok((by_customer, lines))
     }
 
+    /// Drop `columns` (those there are) from the sorted rows and from `lines`, the rows
+    /// of [`ByCustomer::of_orders_and_lines`], which share them: a column is freed only
+    /// when neither holds it.
+    pub fn let_go(&mut self, columns: &[&str], mut lines: DataFrame) -> PolarsResult<DataFrame> {
+        for column in columns {
+            if self.has(column) {
+                self.sorted.drop_in_place(column)?;
+            }
+            if lines.get_column_index(column).is_some() {
+                lines.drop_in_place(column)?;
+            }
+        }
+        Ok(lines)
+    }
+
     /// Whether the rows have `column`.
     pub fn has(&self, column: &str) -> bool {
         self.sorted.get_column_index(column).is_some()
