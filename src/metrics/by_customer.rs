@@ -131,6 +131,12 @@ pub fn new_date() -> Expr {
     same_customer().not().or(col("order_date").neq(col("order_date").shift(lit(1))).fill_null(lit(true)))
 }
 
+/// True on a customer's first row of each calendar month (rows sorted as [`ByCustomer`]'s).
+pub fn new_month() -> Expr {
+    let month = || col("order_date").dt().year() * lit(12) + col("order_date").dt().month().cast(DataType::Int32);
+    same_customer().not().or(month().neq(month().shift(lit(1))).fill_null(lit(true)))
+}
+
 /// True on the first row of a run: consecutive rows of one customer, date and order_id
 /// (of one customer and date without order_id). When a customer has as many runs as
 /// distinct order_ids, each of its orders is one run on one date.

@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::by_customer::{ascending, new_date, run_start, same_customer, ByCustomer, CODE};
+use super::by_customer::{ascending, new_date, new_month, run_start, ByCustomer, CODE};
 
 /// The components, in output order.
 pub const COMPONENTS: [&str; 6] = ["sales", "gross_profit", "growth", "regularity", "payment", "clv"];
@@ -158,14 +158,13 @@ fn in_window(w: (NaiveDate, NaiveDate)) -> Expr {
 /// and current_rows (its rows in the current 12 months; not an output column).
 pub fn activity(by_customer: &ByCustomer, w: &Windows) -> PolarsResult<LazyFrame> {
     let has_order_id = by_customer.has("order_id");
-    let month = || col("order_date").dt().year() * lit(12) + col("order_date").dt().month().cast(DataType::Int32);
     // The rows of the 24 months up to as-of. Flags from the row before are set
     // element-wise; in a grouping `shift` would be per group.
     let rows = by_customer
         .rows_dated(Some(w.previous.0), w.current.1)
         .with_columns([
             in_window(w.current).alias("_cur"),
-            same_customer().not().or(month().neq(month().shift(lit(1))).fill_null(lit(true))).alias("_new_month"),
+            new_month().alias("_new_month"),
             new_date().alias("_new_date"),
             run_start(has_order_id).alias("_run"),
         ])

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use crate::metrics::by_customer::{ByCustomer, CODE};
+use crate::metrics::by_customer::ByCustomer;
 use crate::metrics::cohorts::{self, CohortValue};
 
 /// The matrix of order `lines` as of `as_of` (metrics::cohorts).
@@ -15,7 +15,7 @@ pub fn matrix(lines: &DataFrame, as_of: NaiveDate, value: CohortValue) -> anyhow
 /// [`matrix`] by customers of order rows sorted [`ByCustomer`] (the report's, shared
 /// with churn and the scorecard), from the sorted rows' customer months.
 pub fn matrix_by_customer(rows: &ByCustomer, as_of: NaiveDate) -> anyhow::Result<DataFrame> {
-    of_long(cohorts::long_of_sorted(rows.rows_dated(None, as_of), CODE, as_of)?)
+    of_long(cohorts::long_of_sorted(rows.rows_dated(None, as_of), as_of)?)
 }
 
 fn of_long(long: LazyFrame) -> anyhow::Result<DataFrame> {
